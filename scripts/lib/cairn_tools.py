@@ -1,0 +1,252 @@
+"""Reference tools and the cairn binary for scripts/parity-lizard and scripts/bench-check.
+
+Everything is installed idempotently by the scripts themselves, so a fresh machine with only
+python3 (and pip) runs them:
+
+* lizard and bandit, pinned, in a virtualenv under ``target/tools/venv`` of the repository
+  (falls back to ``pip install --target target/tools/pylib`` when ``python3 -m venv`` is not
+  usable, and to an already importable lizard when PyPI cannot be reached);
+* hyperfine through ``apt-get install -y hyperfine`` when it is not on PATH;
+* the cairn binary through ``cargo build --release -p cairn-lsp`` with CARGO_TARGET_DIR
+  defaulting to ``$HOME/.cache/cairn/target`` (or an explicit ``--cairn PATH``).
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import shlex
+import shutil
+import subprocess
+import sys
+from pathlib import Path
+
+REPO = Path(__file__).resolve().parents[2]
+TOOLS_DIR = REPO / "target" / "tools"
+VENV = TOOLS_DIR / "venv"
+PYLIB = TOOLS_DIR / "pylib"
+
+# Pinned reference tool versions: parity numbers are only comparable across runs with the
+# same lizard, since lizard's counting rules change between releases.
+LIZARD_VERSION = "1.24.3"
+BANDIT_VERSION = "1.9.4"
+
+
+def log(msg: str) -> None:
+    print(f"[cairn-tools] {msg}", file=sys.stderr, flush=True)
+
+
+def die(msg: str, code: int = 2) -> "NoReturn":  # type: ignore[name-defined]
+    print(f"error: {msg}", file=sys.stderr, flush=True)
+    sys.exit(code)
+
+
+def run(cmd, **kw) -> subprocess.CompletedProcess:
+    return subprocess.run(cmd, **kw)
+
+
+def is_root() -> bool:
+    return hasattr(os, "geteuid") and os.geteuid() == 0
+
+
+# --------------------------------------------------------------------------------------
+# Python tools (lizard, bandit)
+# --------------------------------------------------------------------------------------
+
+class PyTool:
+    """A Python-based CLI tool: argv prefix plus environment to run it with."""
+
+    def __init__(self, name: str, python: str, env_extra: dict[str, str] | None = None):
+        self.name = name
+        self.python = python
+        self.env_extra = env_extra or {}
+
+    def argv(self, *args: str) -> list[str]:
+        return [self.python, "-m", self.name, *args]
+
+    def env(self) -> dict[str, str]:
+        env = dict(os.environ)
+        env.update(self.env_extra)
+        return env
+
+    def shell(self, *args: str) -> str:
+        """The command as one shell string (for hyperfine)."""
+        prefix = "".join(f"{k}={shlex.quote(v)} " for k, v in self.env_extra.items())
+        return prefix + " ".join(shlex.quote(a) for a in self.argv(*args))
+
+    def version(self) -> str:
+        code = (f"import importlib.metadata as m; print(m.version({self.name!r}))")
+        out = run([self.python, "-c", code], env=self.env(), capture_output=True, text=True)
+        return out.stdout.strip() if out.returncode == 0 else "unknown"
+
+
+def _installed_version(python: str, dist: str, env: dict[str, str] | None = None) -> str | None:
+    code = f"import importlib.metadata as m; print(m.version({dist!r}))"
+    out = run([python, "-c", code], capture_output=True, text=True, env=env)
+    return out.stdout.strip() if out.returncode == 0 else None
+
+
+def _ensure_venv() -> str | None:
+    """Returns the venv's python, creating the venv if needed; None if venv is unusable."""
+    py = VENV / "bin" / "python"
+    if py.exists():
+        return str(py)
+    TOOLS_DIR.mkdir(parents=True, exist_ok=True)
+    log(f"creating virtualenv {VENV}")
+    res = run([sys.executable, "-m", "venv", str(VENV)], capture_output=True, text=True)
+    if res.returncode != 0 or not py.exists():
+        log("python3 -m venv failed (Debian: apt-get install python3-venv); "
+            "falling back to pip install --target")
+        shutil.rmtree(VENV, ignore_errors=True)
+        return None
+    return str(py)
+
+
+def ensure_py_tool(dist: str, version: str) -> PyTool:
+    """Installs ``dist==version`` into the tool venv (idempotent) and returns the tool."""
+    py = _ensure_venv()
+    if py is not None:
+        if _installed_version(py, dist) != version:
+            log(f"pip install {dist}=={version} into {VENV}")
+            res = run([py, "-m", "pip", "install", "--quiet", "--disable-pip-version-check",
+                       f"{dist}=={version}"])
+            if res.returncode == 0:
+                return PyTool(dist, py)
+            log(f"pip install {dist} failed")
+        else:
+            return PyTool(dist, py)
+    else:
+        env = dict(os.environ, PYTHONPATH=str(PYLIB))
+        if _installed_version(sys.executable, dist, env) != version:
+            log(f"pip install --target {PYLIB} {dist}=={version}")
+            res = run([sys.executable, "-m", "pip", "install", "--quiet",
+                       "--disable-pip-version-check", "--upgrade", "--target", str(PYLIB),
+                       f"{dist}=={version}"])
+            if res.returncode == 0:
+                return PyTool(dist, sys.executable, {"PYTHONPATH": str(PYLIB)})
+            log(f"pip install --target {dist} failed")
+        else:
+            return PyTool(dist, sys.executable, {"PYTHONPATH": str(PYLIB)})
+    # Last resort: an already importable copy (version may differ: say so).
+    have = _installed_version(sys.executable, dist)
+    if have:
+        log(f"WARNING: using the {dist} {have} already importable by {sys.executable} "
+            f"(pinned version is {version}; numbers may differ)")
+        return PyTool(dist, sys.executable)
+    die(f"cannot install {dist}=={version} (no PyPI access?)")
+
+
+def ensure_lizard() -> PyTool:
+    return ensure_py_tool("lizard", LIZARD_VERSION)
+
+
+def ensure_bandit() -> PyTool:
+    return ensure_py_tool("bandit", BANDIT_VERSION)
+
+
+# --------------------------------------------------------------------------------------
+# Debian packages
+# --------------------------------------------------------------------------------------
+
+_apt_updated = False
+
+
+def apt_update() -> bool:
+    global _apt_updated
+    if _apt_updated:
+        return True
+    if not is_root() or not shutil.which("apt-get"):
+        return False
+    log("apt-get update")
+    res = run(["apt-get", "update", "-qq"], capture_output=True, text=True)
+    _apt_updated = res.returncode == 0
+    return _apt_updated
+
+
+def apt_install(pkg: str) -> bool:
+    if not shutil.which("apt-get"):
+        return False
+    if not is_root():
+        log(f"not root: cannot apt-get install {pkg}")
+        return False
+    log(f"apt-get install -y {pkg}")
+    env = dict(os.environ, DEBIAN_FRONTEND="noninteractive")
+    res = run(["apt-get", "install", "-y", "-qq", pkg], env=env)
+    if res.returncode != 0 and apt_update():
+        res = run(["apt-get", "install", "-y", "-qq", pkg], env=env)
+    return res.returncode == 0
+
+
+def ensure_hyperfine() -> str:
+    exe = shutil.which("hyperfine")
+    if exe:
+        return exe
+    if apt_install("hyperfine"):
+        exe = shutil.which("hyperfine")
+        if exe:
+            return exe
+    die("hyperfine is not installed and could not be installed (apt-get install -y hyperfine)")
+
+
+# --------------------------------------------------------------------------------------
+# cairn binary
+# --------------------------------------------------------------------------------------
+
+def cargo_target_dir() -> Path:
+    env = os.environ.get("CARGO_TARGET_DIR")
+    if env:
+        return Path(env)
+    return Path.home() / ".cache" / "cairn" / "target"
+
+
+def resolve_cairn(explicit: str | None, build: bool = True) -> str:
+    """Path of the cairn-lsp binary: the explicit one, else a release build.
+
+    The release build runs ``cargo build --release -p cairn-lsp`` (a no-op when up to date).
+    With build=False an existing release binary is used as is.
+    """
+    if explicit:
+        p = Path(explicit)
+        if not p.exists():
+            found = shutil.which(explicit)
+            if not found:
+                die(f"--cairn {explicit}: no such file")
+            p = Path(found)
+        return str(p.resolve())
+    target = cargo_target_dir()
+    binary = target / "release" / "cairn-lsp"
+    if build:
+        if not shutil.which("cargo"):
+            die("cargo not found; pass --cairn PATH_TO_BINARY")
+        log(f"cargo build --release -p cairn-lsp (CARGO_TARGET_DIR={target})")
+        env = dict(os.environ, CARGO_TARGET_DIR=str(target))
+        res = run(["cargo", "build", "--release", "-p", "cairn-lsp"], cwd=REPO, env=env)
+        if res.returncode != 0:
+            die("cargo build --release -p cairn-lsp failed")
+    if not binary.exists():
+        die(f"{binary} does not exist (build it, or pass --cairn PATH)")
+    return str(binary)
+
+
+def tool_version(argv: list[str]) -> str:
+    try:
+        res = run(argv, capture_output=True, text=True, timeout=60)
+    except (OSError, subprocess.TimeoutExpired):
+        return "unknown"
+    out = (res.stdout or res.stderr).strip().splitlines()
+    return out[0].strip() if res.returncode == 0 and out else "unknown"
+
+
+def git_revision() -> str:
+    res = run(["git", "-C", str(REPO), "rev-parse", "--short", "HEAD"],
+              capture_output=True, text=True)
+    rev = res.stdout.strip() if res.returncode == 0 else "no commit"
+    dirty = run(["git", "-C", str(REPO), "status", "--porcelain", "--untracked-files=no"],
+                capture_output=True, text=True)
+    if dirty.returncode == 0 and dirty.stdout.strip():
+        rev += " (with uncommitted changes)"
+    return rev
+
+
+def dump_json(obj) -> str:
+    return json.dumps(obj, indent=2, sort_keys=True)
