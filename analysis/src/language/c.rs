@@ -33,16 +33,42 @@ pub(crate) static SPEC: LanguageSpec = LanguageSpec {
     receiver_type: no_receiver,
 };
 
-/// The innermost `function_declarator` of a definition.
+/// The wrappers a declarator can sit in: `*f(…)`, `&f(…)`, `(*f(int))(int)`.
+const WRAPPERS: &[&str] = &[
+    "pointer_declarator",
+    "reference_declarator",
+    "parenthesized_declarator",
+    "attributed_declarator",
+];
+
+/// The inner declarator of a wrapper (some have no `declarator` field).
+fn unwrap_declarator(node: Node) -> Option<Node> {
+    node.child_by_field_name("declarator").or_else(|| {
+        let mut cursor = node.walk();
+        let inner = node
+            .named_children(&mut cursor)
+            .find(|c| c.kind().ends_with("declarator") || c.kind().ends_with("identifier"));
+        inner
+    })
+}
+
+/// The `function_declarator` that names the defined function: the innermost one, since
+/// `int (*get(int))(int)` declares `get` inside a function-pointer return type.
 pub(crate) fn function_declarator(function: Node) -> Option<Node> {
     let mut node = function.child_by_field_name("declarator")?;
-    for _ in 0..32 {
+    let mut found = None;
+    for _ in 0..64 {
         if node.kind() == "function_declarator" {
-            return Some(node);
+            found = Some(node);
+        } else if !WRAPPERS.contains(&node.kind()) {
+            break;
         }
-        node = node.child_by_field_name("declarator")?;
+        match unwrap_declarator(node) {
+            Some(inner) => node = inner,
+            None => break,
+        }
     }
-    None
+    found
 }
 
 pub(crate) fn declarator_name(function: Node) -> Option<Node> {
