@@ -27,11 +27,16 @@ pub(crate) fn discover<'t>(tree: &'t Tree, source: &[u8], lang: Language) -> Vec
     let kinds = lang.kinds();
     let spec = lang.spec();
     let mut found = Vec::new();
-    // Scope names (classes, impls, enclosing functions) that qualify nested names.
+    // Scope names (classes, impls, enclosing functions) that qualify nested names, and for
+    // each open node of the walk the scope depth its children see.
     let mut scopes: Vec<String> = Vec::new();
-    // (node, parent, depth of `scopes` to use for this node)
-    let mut stack: Vec<(Node<'t>, Option<Node<'t>>, usize)> = vec![(tree.root_node(), None, 0)];
-    while let Some((node, parent, scope_depth)) = stack.pop() {
+    // The open ancestors of the cursor, each with the scope depth its children see.
+    let mut open: Vec<(Node<'t>, usize)> = Vec::new();
+    let mut cursor = tree.walk();
+    loop {
+        let node = cursor.node();
+        let parent = open.last().map(|(p, _)| *p);
+        let scope_depth = open.last().map_or(0, |(_, d)| *d);
         scopes.truncate(scope_depth);
         let mut child_depth = scope_depth;
         match kinds.role(node) {
@@ -90,14 +95,23 @@ pub(crate) fn discover<'t>(tree: &'t Tree, source: &[u8], lang: Language) -> Vec
             }
             _ => {}
         }
-        let mut cursor = node.walk();
-        let first = stack.len();
-        for child in node.named_children(&mut cursor) {
-            stack.push((child, Some(node), child_depth));
+        // Functions only live in named nodes; leaves and comments have nothing below.
+        let descend = node.named_child_count() > 0
+            && !matches!(kinds.role(node), Role::Comment | Role::String);
+        if descend && cursor.goto_first_child() {
+            open.push((node, child_depth));
+            continue;
         }
-        stack[first..].reverse();
+        loop {
+            if cursor.goto_next_sibling() {
+                break;
+            }
+            if !cursor.goto_parent() {
+                return found;
+            }
+            open.pop();
+        }
     }
-    found
 }
 
 /// The name a function expression or closure is bound to, from its parent node.

@@ -12,7 +12,7 @@
 //!
 //! The walk uses an explicit stack: machine-generated code nests deeper than a thread's stack.
 
-use tree_sitter::Node;
+use tree_sitter::{Node, TreeCursor};
 
 use crate::functions::FunctionNode;
 use crate::language::{Language, Role};
@@ -41,7 +41,8 @@ pub(crate) fn measure(function: &FunctionNode, source: &[u8], lang: Language) ->
         ..Complexity::default()
     };
     let mut stack: Vec<Item> = Vec::new();
-    push_children(&mut stack, function.node, 0, false);
+    let mut cursor = function.node.walk();
+    push_children(&mut stack, &mut cursor, function.node, 0, false);
     while let Some(item) = stack.pop() {
         let node = item.node;
         let nesting = item.nesting;
@@ -65,30 +66,32 @@ pub(crate) fn measure(function: &FunctionNode, source: &[u8], lang: Language) ->
             Role::Loop | Role::Switch | Role::Catch => {
                 result.cognitive += 1 + nesting;
                 result.nesting = result.nesting.max(nesting + 1);
-                push_children(&mut stack, node, nesting + 1, false);
+                push_children(&mut stack, &mut cursor, node, nesting + 1, false);
             }
             Role::Ternary => {
                 result.cognitive += 1 + nesting;
-                push_children(&mut stack, node, nesting + 1, false);
+                push_children(&mut stack, &mut cursor, node, nesting + 1, false);
             }
-            Role::Closure => push_children(&mut stack, node, nesting + 1, false),
+            Role::Closure => push_children(&mut stack, &mut cursor, node, nesting + 1, false),
             Role::Binary => {
                 let logical = is_logical(node);
                 if logical && !item.in_logical {
                     result.cognitive += operator_runs(node, lang);
                 }
-                push_children(&mut stack, node, nesting, logical);
+                push_children(&mut stack, &mut cursor, node, nesting, logical);
             }
-            Role::Parenthesized => push_children(&mut stack, node, nesting, item.in_logical),
+            Role::Parenthesized => {
+                push_children(&mut stack, &mut cursor, node, nesting, item.in_logical)
+            }
             Role::Jump => {
                 if has_label(node, lang) {
                     result.cognitive += 1;
                 }
-                push_children(&mut stack, node, nesting, false);
+                push_children(&mut stack, &mut cursor, node, nesting, false);
             }
             Role::Goto => {
                 result.cognitive += 1;
-                push_children(&mut stack, node, nesting, false);
+                push_children(&mut stack, &mut cursor, node, nesting, false);
             }
             Role::Call => {
                 if !function.simple_name.is_empty()
@@ -96,34 +99,46 @@ pub(crate) fn measure(function: &FunctionNode, source: &[u8], lang: Language) ->
                 {
                     result.cognitive += 1;
                 }
-                push_children(&mut stack, node, nesting, false);
+                push_children(&mut stack, &mut cursor, node, nesting, false);
             }
             Role::MatchArms => {
-                let mut cursor = node.walk();
                 let arms = node
-                    .named_children(&mut cursor)
+                    .named_children(&mut node.walk())
                     .filter(|c| c.kind() == "match_arm")
                     .count() as u32;
                 result.cyclomatic += arms.saturating_sub(1);
-                push_children(&mut stack, node, nesting, false);
+                push_children(&mut stack, &mut cursor, node, nesting, false);
             }
-            _ => push_children(&mut stack, node, nesting, false),
+            _ => push_children(&mut stack, &mut cursor, node, nesting, false),
         }
     }
     result
 }
 
-fn push_children<'t>(stack: &mut Vec<Item<'t>>, node: Node<'t>, nesting: u32, in_logical: bool) {
+/// Pushes the children of `node`; `cursor` is reused so that no walk allocates.
+fn push_children<'t>(
+    stack: &mut Vec<Item<'t>>,
+    cursor: &mut TreeCursor<'t>,
+    node: Node<'t>,
+    nesting: u32,
+    in_logical: bool,
+) {
     let parent_kind = node.kind();
-    let mut cursor = node.walk();
-    for child in node.children(&mut cursor) {
+    cursor.reset(node);
+    if !cursor.goto_first_child() {
+        return;
+    }
+    loop {
         stack.push(Item {
-            node: child,
+            node: cursor.node(),
             parent_kind,
             nesting,
             else_if: false,
             in_logical,
         });
+        if !cursor.goto_next_sibling() {
+            break;
+        }
     }
 }
 

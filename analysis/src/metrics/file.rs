@@ -1,9 +1,9 @@
 //! File-level measures from one walk over the leaves: code/comment/blank lines and Halstead's
 //! operator/operand counts.
 
-use std::collections::HashSet;
-
 use tree_sitter::Tree;
+
+use rustc_hash::FxHashSet;
 
 use crate::language::{Language, Role};
 
@@ -39,8 +39,8 @@ pub(crate) fn scan(tree: &Tree, source: &[u8], lang: Language, line_count: usize
     let kinds = lang.kinds();
     let mut code_line = vec![false; line_count];
     let mut comment_line = vec![false; line_count];
-    let mut operators: HashSet<u16> = HashSet::new();
-    let mut operands: HashSet<&[u8]> = HashSet::new();
+    let mut operators: FxHashSet<u16> = FxHashSet::default();
+    let mut operands: FxHashSet<&[u8]> = FxHashSet::default();
     let (mut total_operators, mut total_operands) = (0, 0);
 
     let mark = |lines: &mut Vec<bool>, first: usize, last: usize| {
