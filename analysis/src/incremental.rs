@@ -1,20 +1,21 @@
-//! Re-analysis after an edit that measures again only the functions the edit touched.
+//! Re-analysis after an edit that walks again only what the edit touched.
 //!
-//! A function whose bytes lie outside every changed range has the same text as before, so
-//! its complexity and parameters are taken from the previous analysis (looked up by a hash
-//! of its text); everything else is measured again. The result is the same as a full
-//! analysis (tested).
+//! A file is analysed in chunks, the top-level items under the root (functions, classes,
+//! statements). A chunk that lies outside every changed range and has the same text and
+//! start column as a chunk of the previous analysis is taken from it, shifted to its new
+//! place; only the other chunks are walked and measured again. The result is the same as a
+//! full analysis (tested with random edits).
 
-use std::hash::{DefaultHasher, Hash, Hasher};
 use std::ops::Range;
 
+use rustc_hash::FxHashMap;
 use tree_sitter::Tree;
 
-use crate::functions::FunctionNode;
+use crate::walk::{ChunkResult, chunk_key};
 use crate::{Config, FileAnalysis, Language, analyze_with};
 
 /// Analyses `tree` (parsed incrementally from the previous tree) reusing `previous` for
-/// functions outside `changed` (byte ranges in the new text: the edits' new ranges and
+/// chunks outside `changed` (byte ranges in the new text: the edits' new ranges and
 /// `old_tree.changed_ranges(&tree)`).
 pub fn analyze_incremental(
     tree: &Tree,
@@ -27,21 +28,13 @@ pub fn analyze_incremental(
     if previous.language != language {
         return crate::analyze_tree(tree, source, language, config);
     }
+    let by_key: FxHashMap<u64, &ChunkResult> = previous.chunks.iter().map(|c| (c.key, c)).collect();
     let bytes = source.as_bytes();
-    analyze_with(tree, source, language, config, |found| {
-        let (start, end) = (found.node.start_byte(), found.node.end_byte());
-        let touched = changed.iter().any(|r| r.start <= end && start <= r.end);
-        if touched {
+    analyze_with(tree, source, language, config, |chunk| {
+        let (start, end) = (chunk.start_byte(), chunk.end_byte());
+        if changed.iter().any(|r| r.start <= end && start <= r.end) {
             return None;
         }
-        previous.reuse.get(&content_hash(found, bytes)).copied()
+        by_key.get(&chunk_key(chunk, bytes)).map(|c| (*c).clone())
     })
-}
-
-pub(crate) fn content_hash(found: &FunctionNode, source: &[u8]) -> u64 {
-    let mut hasher = DefaultHasher::new();
-    source[found.node.start_byte()..found.node.end_byte()].hash(&mut hasher);
-    found.is_closure.hash(&mut hasher);
-    found.simple_name.hash(&mut hasher);
-    hasher.finish()
 }

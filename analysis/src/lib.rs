@@ -17,6 +17,7 @@ pub mod metrics;
 pub mod rules;
 pub mod span;
 pub mod suppress;
+mod walk;
 
 pub use config::{Config, ConfigError, Thresholds};
 pub use finding::{Edit, Finding, Fix, Severity};
@@ -28,28 +29,27 @@ pub use span::{LineCol, LineIndex, Span};
 pub use suppress::suppression_fix;
 pub use tree_sitter;
 
-use std::collections::HashMap;
-
 use tree_sitter::{Parser, Tree};
 
-use crate::metrics::complexity::{self, Complexity};
-
 /// Everything Cairn knows about one file.
-#[derive(Clone, Debug, PartialEq)]
+#[derive(Clone, Debug)]
 pub struct FileAnalysis {
     pub language: Language,
     pub functions: Vec<FunctionMetrics>,
     pub metrics: FileMetrics,
     /// Findings after configuration and suppressions, ordered by position.
     pub findings: Vec<Finding>,
-    /// Complexity by function content, for reuse by [`analyze_incremental`].
-    reuse: HashMap<u64, Reusable>,
+    /// The measures of each top-level chunk, for reuse by [`analyze_incremental`].
+    chunks: Vec<walk::ChunkResult>,
 }
 
-#[derive(Clone, Copy, Debug, PartialEq)]
-struct Reusable {
-    complexity: Complexity,
-    params: u32,
+impl PartialEq for FileAnalysis {
+    fn eq(&self, other: &Self) -> bool {
+        self.language == other.language
+            && self.functions == other.functions
+            && self.metrics == other.metrics
+            && self.findings == other.findings
+    }
 }
 
 /// What a rule sees of the file.
@@ -89,53 +89,104 @@ pub fn analyze_tree(
     analyze_with(tree, source, language, config, |_| None)
 }
 
-/// The shared pipeline; `reuse(function)` may return the measures of an unchanged function.
+/// The shared pipeline; `reuse(chunk)` may return the result of an unchanged chunk.
 pub(crate) fn analyze_with(
     tree: &Tree,
     source: &str,
     language: Language,
     config: &Config,
-    reuse: impl Fn(&functions::FunctionNode) -> Option<Reusable>,
+    reuse: impl Fn(tree_sitter::Node) -> Option<walk::ChunkResult>,
 ) -> FileAnalysis {
     let bytes = source.as_bytes();
     let index = LineIndex::new(source);
-    let scan = metrics::file::scan(tree, bytes, language, index.line_count());
-    let spec = language.spec();
-
-    let mut reusable = HashMap::new();
+    let line_count = index.line_count();
+    let mut code_line = vec![false; line_count];
+    let mut comment_line = vec![false; line_count];
+    let mut operators = rustc_hash::FxHashSet::default();
+    let mut operands = rustc_hash::FxHashSet::default();
+    let (mut total_operators, mut total_operands) = (0u64, 0u64);
     let mut functions = Vec::new();
-    for found in functions::discover(tree, bytes, language) {
-        let measured = reuse(&found).unwrap_or_else(|| Reusable {
-            complexity: complexity::measure(&found, bytes, language),
-            params: count_params(&found, bytes, language),
-        });
-        reusable.insert(incremental::content_hash(&found, bytes), measured);
-        let node = found.node;
-        functions.push(FunctionMetrics {
-            name: found.name,
-            start_line: found.anchor.start_position().row as u32 + 1,
-            end_line: node.end_position().row as u32 + 1,
-            params: measured.params,
-            lines: scan.code_lines_between(node.start_position().row, node.end_position().row),
-            cyclomatic: measured.complexity.cyclomatic,
-            cognitive: measured.complexity.cognitive,
-            nesting: measured.complexity.nesting,
-            span: Span::of(node),
-            name_span: Span::of(found.anchor),
-            is_closure: found.is_closure,
-        });
-    }
-    let _ = spec;
+    let mut suppressions = Vec::new();
+    let mut chunks = Vec::new();
 
-    let code_lines = scan.code_line.iter().filter(|c| **c).count() as u32;
-    let comment_lines = scan
-        .code_line
+    let root = tree.root_node();
+    let mut cursor = root.walk();
+    let mut chunk_cursor = root.walk();
+    let has_chunks = cursor.goto_first_child();
+    let mut pending = if has_chunks {
+        Some(cursor.node())
+    } else {
+        None
+    };
+    while let Some(chunk) = pending {
+        let result = reuse(chunk)
+            .unwrap_or_else(|| walk::walk_chunk(chunk, bytes, language, &mut chunk_cursor));
+        let (start_byte, start_line) = (chunk.start_byte(), chunk.start_position().row);
+        for (offset, (code, comment)) in result
+            .code_line
+            .iter()
+            .zip(&result.comment_line)
+            .enumerate()
+        {
+            if let Some(slot) = code_line.get_mut(start_line + offset) {
+                *slot |= *code;
+            }
+            if let Some(slot) = comment_line.get_mut(start_line + offset) {
+                *slot |= *comment;
+            }
+        }
+        operators.extend(result.operators.iter().copied());
+        operands.extend(result.operands.iter().copied());
+        total_operators += u64::from(result.total_operators);
+        total_operands += u64::from(result.total_operands);
+        for s in &result.suppressions {
+            suppressions.push(suppress::Suppression {
+                line: s.line + start_line as u32,
+                selectors: s.selectors.clone(),
+            });
+        }
+        for f in &result.functions {
+            let span = walk::absolute_span(f.span, start_byte, start_line as u32);
+            let name_span = walk::absolute_span(f.name_span, start_byte, start_line as u32);
+            let lines = (span.start.line..=span.end.line)
+                .filter(|l| code_line.get(*l as usize).copied().unwrap_or(false))
+                .count() as u32;
+            functions.push(FunctionMetrics {
+                name: f.name.clone(),
+                start_line: name_span.start.line + 1,
+                end_line: span.end.line + 1,
+                params: f.params,
+                lines,
+                cyclomatic: f.complexity.cyclomatic,
+                cognitive: f.complexity.cognitive,
+                nesting: f.complexity.nesting,
+                span,
+                name_span,
+                is_closure: f.is_closure,
+            });
+        }
+        chunks.push(result);
+        pending = if cursor.goto_next_sibling() {
+            Some(cursor.node())
+        } else {
+            None
+        };
+    }
+
+    let code_lines = code_line.iter().filter(|c| **c).count() as u32;
+    let comment_lines = code_line
         .iter()
-        .zip(&scan.comment_line)
+        .zip(&comment_line)
         .filter(|(code, comment)| !**code && **comment)
         .count() as u32;
-    let lines = index.line_count() as u32 - u32::from(source.ends_with('\n'));
-    let volume = scan.halstead_volume();
+    let lines = line_count as u32 - u32::from(source.ends_with('\n'));
+    let length = (total_operators + total_operands) as f64;
+    let vocabulary = (operators.len() + operands.len()) as f64;
+    let volume = if vocabulary < 2.0 {
+        0.0
+    } else {
+        length * vocabulary.log2()
+    };
     let cyclomatic_total = functions
         .iter()
         .filter(|f| !f.is_closure)
@@ -163,11 +214,10 @@ pub(crate) fn analyze_with(
     rules::complexity::check(&functions, &config.thresholds, &mut findings);
     rules::security::check(&ctx, &mut findings);
 
-    let suppressions = collect_suppressions(&scan, tree, source, language);
     let comment_only = |line: u32| {
         let line = line as usize;
-        scan.comment_line.get(line).copied().unwrap_or(false)
-            && !scan.code_line.get(line).copied().unwrap_or(false)
+        comment_line.get(line).copied().unwrap_or(false)
+            && !code_line.get(line).copied().unwrap_or(false)
     };
     findings.retain(|f| {
         config.is_enabled(f.rule) && !suppress::is_suppressed(f, &suppressions, comment_only)
@@ -189,55 +239,6 @@ pub(crate) fn analyze_with(
         functions,
         metrics: file_metrics,
         findings,
-        reuse: reusable,
-    }
-}
-
-fn count_params(found: &functions::FunctionNode, source: &[u8], language: Language) -> u32 {
-    let spec = language.spec();
-    let Some(params) = (spec.parameters)(found.node) else {
-        return 0;
-    };
-    if params.named_child_count() == 0 && params.kind() == "identifier" {
-        // A bare arrow-function parameter: `x => x + 1`.
-        return 1;
-    }
-    let mut cursor = params.walk();
-    params
-        .named_children(&mut cursor)
-        .map(|p| (spec.parameter_count)(p, source))
-        .sum()
-}
-
-fn collect_suppressions(
-    scan: &metrics::file::FileScan,
-    tree: &Tree,
-    source: &str,
-    language: Language,
-) -> Vec<suppress::Suppression> {
-    let mut out = Vec::new();
-    if !source.contains("cairn: ignore") {
-        return out;
-    }
-    let _ = scan;
-    let kinds = language.kinds();
-    let mut cursor = tree.walk();
-    loop {
-        let node = cursor.node();
-        if kinds.role(node) == language::Role::Comment {
-            if let Ok(text) = node.utf8_text(source.as_bytes()) {
-                suppress::parse_comment(text, node.start_position().row as u32, &mut out);
-            }
-        } else if cursor.goto_first_child() {
-            continue;
-        }
-        loop {
-            if cursor.goto_next_sibling() {
-                break;
-            }
-            if !cursor.goto_parent() {
-                return out;
-            }
-        }
+        chunks,
     }
 }

@@ -1,7 +1,6 @@
 //! Metrics of functions and files.
 
 pub(crate) mod complexity;
-pub(crate) mod file;
 
 use serde::{Deserialize, Serialize};
 

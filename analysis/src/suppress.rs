@@ -9,7 +9,7 @@ use crate::span::{LineIndex, Span};
 const MARKER: &str = "cairn: ignore";
 
 /// Rules silenced on one line (`None` = all rules).
-#[derive(Debug)]
+#[derive(Clone, Debug)]
 pub(crate) struct Suppression {
     pub line: u32,
     pub selectors: Option<Vec<String>>,
