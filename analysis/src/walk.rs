@@ -384,6 +384,11 @@ impl<'t> Walker<'_, 't> {
         parent: Option<Node<'t>>,
     ) {
         let is_closure = role == Role::Closure;
+        // A declaration without a body (an interface or abstract method, a Go assembly stub)
+        // is not a function to measure.
+        if !is_closure && node.child_by_field_name("body").is_none() {
+            return;
+        }
         let Some(name) = name_function(
             node,
             parent,

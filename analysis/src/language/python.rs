@@ -1,4 +1,4 @@
-//! Python. lizard counts `if elif for while except finally and or` (comprehension and
+//! Python. lizard counts `if elif for while except finally and or case` (comprehension and
 //! conditional-expression `if`/`for` included); lambdas are not functions to lizard, so their
 //! decisions belong to the enclosing `def`.
 

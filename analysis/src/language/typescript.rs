@@ -1,16 +1,16 @@
-//! TypeScript and TSX. lizard counts what it counts for JavaScript; note that the `?` of an
-//! optional parameter or property (`x?: T`) is the same token as the ternary's and counts too.
+//! TypeScript and TSX. lizard counts what it counts for JavaScript; the `?` of an optional
+//! parameter or property (`x?: T`) is not a decision.
 
 use tree_sitter::Node;
 
-use super::javascript::parameters;
-use super::{LanguageSpec, always_counts, name_field, no_receiver};
+use super::javascript::{decision_counts, parameters};
+use super::{LanguageSpec, name_field, no_receiver};
 
 pub(crate) static SPEC: LanguageSpec = LanguageSpec {
     functions: super::javascript::FUNCTIONS,
     closures: &[],
     containers: &["class_declaration", "class", "abstract_class_declaration"],
-    decisions: &["if", "for", "while", "catch", "case", "&&", "||", "??", "?"],
+    decisions: &["if", "for", "while", "catch", "case", "&&", "||", "??", "?", "="],
     ifs: &["if_statement"],
     elses: &["else_clause"],
     loops: &[
@@ -31,7 +31,7 @@ pub(crate) static SPEC: LanguageSpec = LanguageSpec {
     strings: &["string", "template_string"],
     parenthesized: &["parenthesized_expression"],
     member_separator: ".",
-    decision_counts: always_counts,
+    decision_counts,
     function_name: name_field,
     parameters: parameters,
     parameter_count,
