@@ -58,10 +58,9 @@ fn main() {
     for path in files {
         if let (Some(language), Ok(text)) =
             (Language::from_path(&path), std::fs::read_to_string(&path))
+            && text.len() <= 2 * 1024 * 1024
         {
-            if text.len() <= 2 * 1024 * 1024 {
-                by_language.entry(language).or_default().push(text);
-            }
+            by_language.entry(language).or_default().push(text);
         }
     }
     let config = Config::default();

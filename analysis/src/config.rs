@@ -215,10 +215,15 @@ impl Config {
     }
 
     pub fn severity(&self, rule: Rule) -> Severity {
-        self.severity
-            .get(&rule)
-            .copied()
+        self.severity_override(rule)
             .unwrap_or(rule.doc().default_severity)
+    }
+
+    /// The severity the configuration sets for a rule, if it sets one. Without one, each
+    /// finding keeps the severity its rule gave it (a rule may report some cases more
+    /// severely than its default, e.g. `gets` among the buffer-overflow calls).
+    pub fn severity_override(&self, rule: Rule) -> Option<Severity> {
+        self.severity.get(&rule).copied()
     }
 
     /// Is this path (relative to the directory holding the configuration) excluded?

@@ -269,7 +269,6 @@ pub(crate) struct KindTable {
 impl KindTable {
     fn build(grammar: &tree_sitter::Language, spec: &LanguageSpec) -> KindTable {
         let count = grammar.node_kind_count();
-        let mut roles = vec![Role::None; count];
         let groups: [(&[&str], Role, Option<bool>); 18] = [
             (spec.decisions, Role::Decision, Some(false)),
             (spec.functions, Role::Function, Some(true)),
@@ -290,19 +289,21 @@ impl KindTable {
             (spec.strings, Role::String, Some(true)),
             (spec.parenthesized, Role::Parenthesized, Some(true)),
         ];
-        for id in 0..count {
-            let id16 = id as u16;
-            let Some(kind) = grammar.node_kind_for_id(id16) else {
-                continue;
-            };
-            let named = grammar.node_kind_is_named(id16);
-            for (names, role, want_named) in &groups {
-                if want_named.is_none_or(|w| w == named) && names.contains(&kind) {
-                    roles[id] = *role;
-                    break;
-                }
-            }
-        }
+        let roles = (0..count)
+            .map(|id| {
+                let id = id as u16;
+                let Some(kind) = grammar.node_kind_for_id(id) else {
+                    return Role::None;
+                };
+                let named = grammar.node_kind_is_named(id);
+                groups
+                    .iter()
+                    .find(|(names, _, want_named)| {
+                        want_named.is_none_or(|w| w == named) && names.contains(&kind)
+                    })
+                    .map_or(Role::None, |(_, role, _)| *role)
+            })
+            .collect();
         KindTable { roles }
     }
 

@@ -25,6 +25,7 @@ pub use incremental::analyze_incremental;
 pub use language::Language;
 pub use metrics::{FileMetrics, FunctionMetrics};
 pub use rules::Rule;
+pub use rules::security::secrets::{SecretKind, SecretMatch, find_secrets};
 pub use span::{LineCol, LineIndex, Span};
 pub use suppress::suppression_fix;
 pub use tree_sitter;
@@ -56,7 +57,6 @@ impl PartialEq for FileAnalysis {
 pub(crate) struct FileContext<'a> {
     pub source: &'a str,
     pub tree: &'a Tree,
-    pub language: Language,
     pub index: &'a LineIndex<'a>,
 }
 
@@ -112,6 +112,7 @@ pub(crate) fn analyze_with(
     let root = tree.root_node();
     let mut cursor = root.walk();
     let mut chunk_cursor = root.walk();
+    let mut security = rules::security::Scan::new(source, language, &index);
     let has_chunks = cursor.goto_first_child();
     let mut pending = if has_chunks {
         Some(cursor.node())
@@ -119,8 +120,13 @@ pub(crate) fn analyze_with(
         None
     };
     while let Some(chunk) = pending {
-        let result = reuse(chunk)
-            .unwrap_or_else(|| walk::walk_chunk(chunk, bytes, language, &mut chunk_cursor));
+        let result = match reuse(chunk) {
+            Some(result) => {
+                walk::scan_chunk(chunk, &mut chunk_cursor, &mut security);
+                result
+            }
+            None => walk::walk_chunk(chunk, bytes, language, &mut chunk_cursor, &mut security),
+        };
         let (start_byte, start_line) = (chunk.start_byte(), chunk.start_position().row);
         for (offset, (code, comment)) in result
             .code_line
@@ -206,13 +212,11 @@ pub(crate) fn analyze_with(
     let ctx = FileContext {
         source,
         tree,
-        language,
         index: &index,
     };
-    let mut findings = Vec::new();
+    let mut findings = security.finish();
     rules::syntax::check(&ctx, &mut findings);
     rules::complexity::check(&functions, &config.thresholds, &mut findings);
-    rules::security::check(&ctx, &mut findings);
 
     let comment_only = |line: u32| {
         let line = line as usize;
@@ -223,7 +227,9 @@ pub(crate) fn analyze_with(
         config.is_enabled(f.rule) && !suppress::is_suppressed(f, &suppressions, comment_only)
     });
     for finding in &mut findings {
-        finding.severity = config.severity(finding.rule);
+        if let Some(severity) = config.severity_override(finding.rule) {
+            finding.severity = severity;
+        }
     }
     findings.sort_by(|a, b| {
         (a.span.start_byte, a.span.end_byte, a.rule).cmp(&(

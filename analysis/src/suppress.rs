@@ -59,17 +59,17 @@ pub fn suppression_fix(finding: &Finding, source: &str, language: Language) -> F
     let line_start = index.line_start(line);
     let rule = finding.rule.id();
     let title = format!("Suppress `{rule}` on this line");
-    if let Some(at) = text.find("cairn: ignore[") {
-        if let Some(close) = text[at..].find(']') {
-            let offset = line_start + at + close;
-            return Fix {
-                title,
-                edits: vec![Edit {
-                    span: Span::from_bytes(&index, offset, offset),
-                    new_text: format!(", {rule}"),
-                }],
-            };
-        }
+    if let Some(at) = text.find("cairn: ignore[")
+        && let Some(close) = text[at..].find(']')
+    {
+        let offset = line_start + at + close;
+        return Fix {
+            title,
+            edits: vec![Edit {
+                span: Span::from_bytes(&index, offset, offset),
+                new_text: format!(", {rule}"),
+            }],
+        };
     }
     let end = line_start + text.len();
     Fix {

@@ -16,6 +16,7 @@ use tree_sitter::{Node, TreeCursor};
 use crate::functions::{container_scope, name_function};
 use crate::language::{Language, Role};
 use crate::metrics::complexity::{Complexity, callee_name, has_label, is_logical, operator_runs};
+use crate::rules::security::Scan;
 use crate::span::{LineCol, Span};
 use crate::suppress::{self, Suppression};
 
@@ -89,8 +90,9 @@ struct Frame {
     complexity: Complexity,
 }
 
-struct Walker<'a, 't> {
+struct Walker<'a, 't, 's> {
     source: &'a [u8],
+    security: &'s mut Scan<'t>,
     language: Language,
     origin: Node<'t>,
     origin_line: usize,
@@ -100,15 +102,18 @@ struct Walker<'a, 't> {
     collect_suppressions: bool,
 }
 
+/// Walks and measures one chunk; every node is also shown to the security scan.
 pub(crate) fn walk_chunk<'t>(
     chunk: Node<'t>,
     source: &[u8],
     language: Language,
     cursor: &mut TreeCursor<'t>,
+    security: &mut Scan<'t>,
 ) -> ChunkResult {
     let lines = chunk.end_position().row - chunk.start_position().row + 1;
     let mut walker = Walker {
         source,
+        security,
         language,
         origin: chunk,
         origin_line: chunk.start_position().row,
@@ -130,7 +135,7 @@ fn memchr_marker(text: &[u8]) -> bool {
     text.windows(13).any(|w| w == b"cairn: ignore")
 }
 
-impl<'t> Walker<'_, 't> {
+impl<'t> Walker<'_, 't, '_> {
     fn run(&mut self, chunk: Node<'t>, cursor: &mut TreeCursor<'t>) {
         let kinds = self.language.kinds();
         cursor.reset(chunk);
@@ -266,14 +271,15 @@ impl<'t> Walker<'_, 't> {
             node.child_count() == 0 || (role == Role::String && node.kind() != "template_string");
         if role == Role::Comment {
             self.mark(node, false);
-            if self.collect_suppressions {
-                if let Ok(text) = node.utf8_text(self.source) {
-                    let line = (node.start_position().row - self.origin_line) as u32;
-                    suppress::parse_comment(text, line, &mut self.result.suppressions);
-                }
+            if self.collect_suppressions
+                && let Ok(text) = node.utf8_text(self.source)
+            {
+                let line = (node.start_position().row - self.origin_line) as u32;
+                suppress::parse_comment(text, line, &mut self.result.suppressions);
             }
             return None;
         }
+        self.security.visit(node);
         if is_leaf && node.end_byte() > node.start_byte() {
             self.mark(node, true);
             if node.is_named() {
@@ -317,16 +323,12 @@ impl<'t> Walker<'_, 't> {
             }
             Role::Loop | Role::Switch | Role::Catch => self.structure(n, true),
             Role::Ternary => self.structure(n, false),
-            Role::Binary => {
-                if !ctx.in_logical && is_logical(node) {
-                    let runs = operator_runs(node, self.language);
-                    self.each_frame(|f| f.complexity.cognitive += runs);
-                }
+            Role::Binary if !ctx.in_logical && is_logical(node) => {
+                let runs = operator_runs(node, self.language);
+                self.each_frame(|f| f.complexity.cognitive += runs);
             }
-            Role::Jump => {
-                if has_label(node, self.language) {
-                    self.each_frame(|f| f.complexity.cognitive += 1);
-                }
+            Role::Jump if has_label(node, self.language) => {
+                self.each_frame(|f| f.complexity.cognitive += 1);
             }
             Role::Goto => self.each_frame(|f| f.complexity.cognitive += 1),
             Role::Call => {
@@ -487,10 +489,9 @@ pub(crate) fn absolute_span(span: Span, start_byte: usize, start_line: u32) -> S
 fn first_meaningful_child<'t>(node: Node<'t>, language: Language) -> Option<Node<'t>> {
     let kinds = language.kinds();
     let mut cursor = node.walk();
-    let found = node
-        .named_children(&mut cursor)
-        .find(|c| kinds.role(*c) != Role::Comment);
-    found
+
+    node.named_children(&mut cursor)
+        .find(|c| kinds.role(*c) != Role::Comment)
 }
 
 fn count_params(function: Node, source: &[u8], language: Language) -> u32 {
@@ -507,4 +508,29 @@ fn count_params(function: Node, source: &[u8], language: Language) -> u32 {
         .named_children(&mut cursor)
         .map(|p| (spec.parameter_count)(p, source))
         .sum()
+}
+
+/// Shows every node of a chunk to the security scan, for a chunk whose measures were reused:
+/// the scan keeps file-wide state (imports, variables holding built strings), so it always
+/// sees the whole file in order.
+pub(crate) fn scan_chunk<'t>(
+    chunk: Node<'t>,
+    cursor: &mut TreeCursor<'t>,
+    security: &mut Scan<'t>,
+) {
+    cursor.reset(chunk);
+    loop {
+        security.visit(cursor.node());
+        if cursor.goto_first_child() {
+            continue;
+        }
+        loop {
+            if cursor.goto_next_sibling() {
+                break;
+            }
+            if !cursor.goto_parent() {
+                return;
+            }
+        }
+    }
 }

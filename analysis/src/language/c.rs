@@ -45,10 +45,9 @@ const WRAPPERS: &[&str] = &[
 fn unwrap_declarator(node: Node) -> Option<Node> {
     node.child_by_field_name("declarator").or_else(|| {
         let mut cursor = node.walk();
-        let inner = node
-            .named_children(&mut cursor)
-            .find(|c| c.kind().ends_with("declarator") || c.kind().ends_with("identifier"));
-        inner
+
+        node.named_children(&mut cursor)
+            .find(|c| c.kind().ends_with("declarator") || c.kind().ends_with("identifier"))
     })
 }
 

@@ -19,7 +19,9 @@ pub(crate) static SPEC: LanguageSpec = LanguageSpec {
     functions: FUNCTIONS,
     closures: &[],
     containers: &["class_declaration", "class"],
-    decisions: &["if", "for", "while", "catch", "case", "&&", "||", "??", "?", "="],
+    decisions: &[
+        "if", "for", "while", "catch", "case", "&&", "||", "??", "?", "=",
+    ],
     ifs: &["if_statement"],
     elses: &["else_clause"],
     loops: &[
@@ -42,7 +44,7 @@ pub(crate) static SPEC: LanguageSpec = LanguageSpec {
     member_separator: ".",
     decision_counts,
     function_name: name_field,
-    parameters: parameters,
+    parameters,
     parameter_count: one_per_child,
     container_name: name_field,
     receiver_type: no_receiver,
@@ -67,7 +69,10 @@ pub(crate) fn decision_counts(token: Node, parent_kind: &str) -> bool {
         "=" => {
             return matches!(
                 parent_kind,
-                "assignment_pattern" | "object_assignment_pattern" | "required_parameter" | "optional_parameter"
+                "assignment_pattern"
+                    | "object_assignment_pattern"
+                    | "required_parameter"
+                    | "optional_parameter"
             );
         }
         "?" if parent_kind != "ternary_expression" => {}
@@ -79,7 +84,9 @@ pub(crate) fn decision_counts(token: Node, parent_kind: &str) -> bool {
             return false;
         };
         if parent.kind() == "formal_parameters" {
-            return parent.parent().is_some_and(|f| f.kind() == "arrow_function");
+            return parent
+                .parent()
+                .is_some_and(|f| f.kind() == "arrow_function");
         }
         if parent.kind().ends_with("statement") || parent.kind().ends_with("declaration") {
             return false;

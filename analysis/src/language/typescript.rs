@@ -10,7 +10,9 @@ pub(crate) static SPEC: LanguageSpec = LanguageSpec {
     functions: super::javascript::FUNCTIONS,
     closures: &[],
     containers: &["class_declaration", "class", "abstract_class_declaration"],
-    decisions: &["if", "for", "while", "catch", "case", "&&", "||", "??", "?", "="],
+    decisions: &[
+        "if", "for", "while", "catch", "case", "&&", "||", "??", "?", "=",
+    ],
     ifs: &["if_statement"],
     elses: &["else_clause"],
     loops: &[
@@ -33,7 +35,7 @@ pub(crate) static SPEC: LanguageSpec = LanguageSpec {
     member_separator: ".",
     decision_counts,
     function_name: name_field,
-    parameters: parameters,
+    parameters,
     parameter_count,
     container_name: name_field,
     receiver_type: no_receiver,

@@ -51,15 +51,15 @@ pub(crate) fn operator_runs(root: Node<'_>, lang: Language) -> u32 {
         }
         match kinds.role(node) {
             Role::Binary => {
-                if let Some(op) = logical_operator(node) {
-                    if let (Some(left), Some(right)) = (
+                if let Some(op) = logical_operator(node)
+                    && let (Some(left), Some(right)) = (
                         node.child_by_field_name("left"),
                         node.child_by_field_name("right"),
-                    ) {
-                        pending.push((right, None));
-                        pending.push((node, Some(op)));
-                        pending.push((left, None));
-                    }
+                    )
+                {
+                    pending.push((right, None));
+                    pending.push((node, Some(op)));
+                    pending.push((left, None));
                 }
             }
             Role::Parenthesized => {
@@ -75,12 +75,12 @@ pub(crate) fn operator_runs(root: Node<'_>, lang: Language) -> u32 {
 
 pub(crate) fn has_label(node: Node, lang: Language) -> bool {
     let mut cursor = node.walk();
-    let found = node.named_children(&mut cursor).any(|c| match c.kind() {
+
+    node.named_children(&mut cursor).any(|c| match c.kind() {
         "label" | "statement_identifier" | "label_name" => true,
         "identifier" => lang == Language::Java,
         _ => false,
-    });
-    found
+    })
 }
 
 /// The last name of a call's callee: `self.f(…)` → `f`, `a::b::f(…)` → `f`.

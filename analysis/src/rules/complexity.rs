@@ -77,46 +77,37 @@ pub(crate) fn check(
 ) {
     for f in functions {
         let checks = [
-            (
-                Rule::Cyclomatic,
-                f.cyclomatic,
-                thresholds.cyclomatic,
-                "cyclomatic complexity",
-            ),
-            (
-                Rule::Cognitive,
-                f.cognitive,
-                thresholds.cognitive,
-                "cognitive complexity",
-            ),
-            (
-                Rule::Nesting,
-                f.nesting,
-                thresholds.nesting,
-                "nesting depth",
-            ),
-            (
-                Rule::LongFunction,
-                f.lines,
-                thresholds.function_lines,
-                "lines of code",
-            ),
-            (
-                Rule::TooManyParams,
-                f.params,
-                thresholds.params,
-                "parameters",
-            ),
+            (Rule::Cyclomatic, f.cyclomatic, thresholds.cyclomatic),
+            (Rule::Cognitive, f.cognitive, thresholds.cognitive),
+            (Rule::Nesting, f.nesting, thresholds.nesting),
+            (Rule::LongFunction, f.lines, thresholds.function_lines),
+            (Rule::TooManyParams, f.params, thresholds.params),
         ];
-        for (rule, value, limit, what) in checks {
+        for (rule, value, limit) in checks {
             // Closures count toward their parent already; reporting both would be noise.
             if value > limit && !(f.is_closure && rule != Rule::TooManyParams) {
                 out.push(Finding::new(
                     rule,
                     f.name_span,
-                    format!("`{}` has {what} {value} (threshold {limit})", f.name),
+                    message(rule, &f.name, value, limit),
                 ));
             }
         }
+    }
+}
+
+fn message(rule: Rule, name: &str, value: u32, limit: u32) -> String {
+    match rule {
+        Rule::Cyclomatic => {
+            format!("`{name}` has a cyclomatic complexity of {value} (threshold {limit})")
+        }
+        Rule::Cognitive => {
+            format!("`{name}` has a cognitive complexity of {value} (threshold {limit})")
+        }
+        Rule::Nesting => {
+            format!("`{name}` nests control flow {value} levels deep (threshold {limit})")
+        }
+        Rule::LongFunction => format!("`{name}` has {value} lines of code (threshold {limit})"),
+        _ => format!("`{name}` takes {value} parameters (threshold {limit})"),
     }
 }
