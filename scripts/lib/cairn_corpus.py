@@ -11,10 +11,10 @@ same file list; setting one up again is a no-op (stamp files).
               collections), tests excluded.
   rust        src/**/*.rs of fixed crates from ~/.cargo/registry/src, at the versions pinned
               by the repository's Cargo.lock (``cargo fetch`` if one is missing).
-  javascript  npm (pinned, zero-dependency packages): jquery 3.7.1 src/, moment 2.30.1
-              src/lib/, lodash 4.17.21 lodash.js, commander 12.1.0 lib/.
+  javascript  npm packages (``npm pack`` of pinned versions, no dependencies): jquery 3.7.1
+              src/, moment 2.30.1 src/lib/, lodash 4.17.21 lodash.js, commander 12.1.0 lib/.
   typescript  npm: rxjs 7.8.1 src/**/*.ts, @tanstack/query-core 5.62.0 src/**/*.ts.
-  tsx         npm: @tanstack/react-query 5.62.0 src/**/*.tsx (not in the default set).
+  tsx         npm: ra-core 5.4.0 (react-admin) src/**/*.tsx.
   go          Debian golang-1.XX-src (the version golang-src depends on): strings, fmt, bytes,
               encoding/json, net/http, sort, strconv, bufio, regexp, text/template.
   java        Debian openjdk-17-source src.zip: java.base java/util, java/util/concurrent,
@@ -35,8 +35,6 @@ and prints a summary, or the file lists with --files.
 from __future__ import annotations
 
 import argparse
-import hashlib
-import json
 import os
 import re
 import shutil
@@ -48,11 +46,12 @@ import zipfile
 from dataclasses import dataclass, field
 from pathlib import Path
 
+sys.dont_write_bytecode = True
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 import cairn_tools as tools  # noqa: E402
 
-DEFAULT_LANGS = ["python", "javascript", "typescript", "rust", "go", "java", "c", "cpp"]
-ALL_LANGS = DEFAULT_LANGS + ["tsx"]
+DEFAULT_LANGS = ["python", "javascript", "typescript", "tsx", "rust", "go", "java", "c", "cpp"]
+ALL_LANGS = DEFAULT_LANGS
 
 # lizard's -l name for each corpus language (lizard's "cpp" reader covers C too).
 LIZARD_LANG = {
@@ -71,7 +70,7 @@ NPM_PACKAGES = {
     "commander": "12.1.0",
     "rxjs": "7.8.1",
     "@tanstack/query-core": "5.62.0",
-    "@tanstack/react-query": "5.62.0",
+    "ra-core": "5.4.0",
 }
 GO_PACKAGES = ["strings", "fmt", "bytes", "encoding/json", "net/http", "sort", "strconv",
                "bufio", "regexp", "text/template"]
@@ -221,8 +220,23 @@ def _apt_candidate(pkg: str) -> str | None:
     return None
 
 
+def _cached_deb(pkg: str, base: Path) -> tuple[Path, str] | None:
+    stamps = sorted((base / "deb").glob(f"{pkg}_*/.complete"))
+    if not stamps:
+        return None
+    stamp = stamps[-1]
+    return stamp.parent, stamp.read_text().strip()
+
+
 def deb_unpacked(pkg: str, base: Path) -> tuple[Path, str] | None:
-    """``apt-get download PKG`` + ``dpkg-deb -x`` into base/deb/PKG_VERSION (idempotent)."""
+    """``apt-get download PKG`` + ``dpkg-deb -x`` into base/deb/PKG_VERSION (idempotent).
+
+    Once a version is unpacked it is reused as is (no apt query), so the corpus stays fixed
+    on that machine; delete base/deb/PKG_* to move to the current candidate version.
+    """
+    cached = _cached_deb(pkg, base)
+    if cached is not None:
+        return cached
     version = _apt_candidate(pkg)
     if version is None:
         log(f"Debian package {pkg} not available (apt-cache policy shows no candidate)")
@@ -260,30 +274,48 @@ def deb_unpacked(pkg: str, base: Path) -> tuple[Path, str] | None:
     return dest, version
 
 
-def npm_modules(base: Path) -> Path | None:
-    """npm install of NPM_PACKAGES (exact versions, no scripts) into base/npm (idempotent)."""
-    root = base / "npm"
-    pkg_json = {"name": "cairn-corpus", "private": True, "version": "0.0.0",
-                "dependencies": dict(sorted(NPM_PACKAGES.items()))}
-    want = json.dumps(pkg_json, indent=2, sort_keys=True) + "\n"
-    stamp = root / ".complete"
-    if stamp.exists() and stamp.read_text() == want and (root / "node_modules").is_dir():
-        return root / "node_modules"
+def npm_package(pkg: str, base: Path) -> Path | None:
+    """Unpacked ``npm pack PKG@VERSION`` tarball in base/npm/ (idempotent).
+
+    ``npm pack`` fetches exactly that package's published tarball: no dependency resolution,
+    no install scripts, so the files are fixed by the pinned version.
+    """
+    version = NPM_PACKAGES[pkg]
+    dest = base / "npm" / f"{pkg.replace('/', '__')}-{version}"
+    stamp = dest / ".complete"
+    if stamp.exists():
+        return dest / "package"
     if not shutil.which("npm"):
         tools.apt_install("npm")
     if not shutil.which("npm"):
-        log("npm not found: javascript/typescript corpora unavailable")
+        log("npm not found: javascript/typescript/tsx corpora unavailable")
         return None
-    root.mkdir(parents=True, exist_ok=True)
-    (root / "package.json").write_text(want)
-    log(f"npm install {' '.join(f'{k}@{v}' for k, v in NPM_PACKAGES.items())}")
-    res = subprocess.run(["npm", "install", "--ignore-scripts", "--no-audit", "--no-fund",
-                          "--legacy-peer-deps", "--loglevel=error"], cwd=root)
-    if res.returncode != 0:
-        log("npm install failed")
+    dl = base / "npm" / "download"
+    shutil.rmtree(dl, ignore_errors=True)
+    dl.mkdir(parents=True)
+    log(f"npm pack {pkg}@{version}")
+    res = subprocess.run(["npm", "pack", "--silent", "--loglevel=error", f"{pkg}@{version}"],
+                         cwd=dl, capture_output=True, text=True)
+    tgz = sorted(dl.glob("*.tgz"))
+    if res.returncode != 0 or not tgz:
+        log(f"npm pack {pkg}@{version} failed: {res.stderr.strip()[-500:]}")
         return None
-    stamp.write_text(want)
-    return root / "node_modules"
+    shutil.rmtree(dest, ignore_errors=True)
+    dest.mkdir(parents=True)
+    _safe_extract(tgz[0], dest)
+    shutil.rmtree(dl, ignore_errors=True)
+    stamp.write_text(f"{pkg}@{version}\n")
+    return dest / "package"
+
+
+def _safe_extract(tar_path: Path, dest: Path) -> None:
+    with tarfile.open(tar_path) as tf:
+        for m in tf.getmembers():
+            if not (m.isfile() or m.isdir()):
+                continue
+            if m.name.startswith("/") or ".." in Path(m.name).parts:
+                continue
+            tf.extract(m, dest)
 
 
 def pypi_sdist(name: str, version: str, base: Path) -> Path | None:
@@ -307,12 +339,7 @@ def pypi_sdist(name: str, version: str, base: Path) -> Path | None:
         return None
     shutil.rmtree(dest, ignore_errors=True)
     dest.mkdir(parents=True)
-    with tarfile.open(tars[0]) as tf:
-        members = [m for m in tf.getmembers() if m.isfile() or m.isdir()]
-        for m in members:
-            if m.name.startswith("/") or ".." in Path(m.name).parts:
-                continue
-            tf.extract(m, dest)
+    _safe_extract(tars[0], dest)
     stamp.write_text(f"{name}=={version}\n")
     return dest
 
@@ -347,14 +374,13 @@ def rust_corpus(base: Path) -> Corpus:
 
 def _npm_corpus(lang: str, base: Path, picks) -> Corpus:
     c = Corpus(lang)
-    nm = npm_modules(base)
-    if nm is None:
-        c.notes.append("npm install failed")
-        return c
-    for pkg, rel, pattern, exclude in picks:
-        root = nm / pkg
+    for pkg, rel, pattern in picks:
+        root = npm_package(pkg, base)
+        if root is None:
+            c.notes.append(f"npm pack {pkg} failed")
+            continue
         target = root / rel
-        files = [target] if target.is_file() else _rglob(target, pattern, exclude)
+        files = [target] if target.is_file() else _rglob(target, pattern)
         files = [f for f in files if not f.name.endswith(".d.ts")]
         c.add(f"{pkg.replace('/', '__')}-{NPM_PACKAGES[pkg]}", root, files)
     return c.finish()
@@ -362,23 +388,23 @@ def _npm_corpus(lang: str, base: Path, picks) -> Corpus:
 
 def javascript_corpus(base: Path) -> Corpus:
     return _npm_corpus("javascript", base, [
-        ("jquery", "src", "*.js", ()),
-        ("moment", "src/lib", "*.js", ()),
-        ("lodash", "lodash.js", "", ()),
-        ("commander", "lib", "*.js", ()),
+        ("jquery", "src", "*.js"),
+        ("moment", "src/lib", "*.js"),
+        ("lodash", "lodash.js", ""),
+        ("commander", "lib", "*.js"),
     ])
 
 
 def typescript_corpus(base: Path) -> Corpus:
     return _npm_corpus("typescript", base, [
-        ("rxjs", "src", "*.ts", ()),
-        ("@tanstack/query-core", "src", "*.ts", ()),
+        ("rxjs", "src", "*.ts"),
+        ("@tanstack/query-core", "src", "*.ts"),
     ])
 
 
 def tsx_corpus(base: Path) -> Corpus:
     return _npm_corpus("tsx", base, [
-        ("@tanstack/react-query", "src", "*.tsx", ()),
+        ("ra-core", "src", "*.tsx"),
     ])
 
 
@@ -394,7 +420,11 @@ def _golang_src_package() -> str | None:
 
 def go_corpus(base: Path) -> Corpus:
     c = Corpus("go")
-    pkg = _golang_src_package() if shutil.which("apt-cache") else None
+    cached = sorted((base / "deb").glob("golang-*-src_*/.complete"))
+    if cached:
+        pkg = cached[-1].parent.name.split("_")[0]
+    else:
+        pkg = _golang_src_package() if shutil.which("apt-cache") else None
     got = deb_unpacked(pkg, base) if pkg else None
     if got is None:
         c.notes.append("Debian golang-src not available")
@@ -495,18 +525,11 @@ def get_corpus(lang: str, base: Path) -> Corpus:
     return BUILDERS[lang](base)
 
 
-def manifest_hash(files) -> str:
-    h = hashlib.sha256()
-    for f in files:
-        h.update(str(f).encode() + b"\0")
-    return h.hexdigest()[:16]
-
-
 def main() -> int:
     ap = argparse.ArgumentParser(description="Set up and list the real-code corpora.")
     ap.add_argument("--corpus-dir", help="cache directory (default ~/.cache/cairn/corpus)")
     ap.add_argument("--lang", action="append", choices=ALL_LANGS,
-                    help="language (repeatable; default: all but tsx)")
+                    help="language (repeatable; default: all)")
     ap.add_argument("--files", action="store_true", help="print the file lists")
     args = ap.parse_args()
     base = corpus_dir(args.corpus_dir)

@@ -6,6 +6,8 @@ python3 (and pip) runs them:
 * lizard and bandit, pinned, in a virtualenv under ``target/tools/venv`` of the repository
   (falls back to ``pip install --target target/tools/pylib`` when ``python3 -m venv`` is not
   usable, and to an already importable lizard when PyPI cannot be reached);
+* py-tree-sitter and the grammar wheels (pinned to the grammar versions of Cargo.lock) in the
+  same virtualenv, for parity-lizard's grammar check of lizard's functions;
 * hyperfine through ``apt-get install -y hyperfine`` when it is not on PATH;
 * the cairn binary through ``cargo build --release -p cairn-lsp`` with CARGO_TARGET_DIR
   defaulting to ``$HOME/.cache/cairn/target`` (or an explicit ``--cairn PATH``).
@@ -20,6 +22,7 @@ import shutil
 import subprocess
 import sys
 from pathlib import Path
+from typing import NoReturn
 
 REPO = Path(__file__).resolve().parents[2]
 TOOLS_DIR = REPO / "target" / "tools"
@@ -31,12 +34,27 @@ PYLIB = TOOLS_DIR / "pylib"
 LIZARD_VERSION = "1.24.3"
 BANDIT_VERSION = "1.9.4"
 
+# py-tree-sitter and grammar wheels (PyPI) for scripts/lib/cairn_grammar.py. The grammar
+# versions are the ones Cargo.lock pins for cairn-analysis, so "the grammar" means the same
+# grammar release for both; only node types are used, never cairn's output.
+TREE_SITTER_PINS = {
+    "tree-sitter": "0.26.1",
+    "tree-sitter-python": "0.25.0",
+    "tree-sitter-javascript": "0.25.0",
+    "tree-sitter-typescript": "0.23.2",
+    "tree-sitter-rust": "0.24.2",
+    "tree-sitter-go": "0.25.0",
+    "tree-sitter-java": "0.23.5",
+    "tree-sitter-c": "0.24.2",
+    "tree-sitter-cpp": "0.23.4",
+}
+
 
 def log(msg: str) -> None:
     print(f"[cairn-tools] {msg}", file=sys.stderr, flush=True)
 
 
-def die(msg: str, code: int = 2) -> "NoReturn":  # type: ignore[name-defined]
+def die(msg: str, code: int = 2) -> NoReturn:
     print(f"error: {msg}", file=sys.stderr, flush=True)
     sys.exit(code)
 
@@ -134,6 +152,40 @@ def ensure_py_tool(dist: str, version: str) -> PyTool:
             f"(pinned version is {version}; numbers may differ)")
         return PyTool(dist, sys.executable)
     die(f"cannot install {dist}=={version} (no PyPI access?)")
+
+
+def ensure_py_packages(pins: dict[str, str]) -> PyTool | None:
+    """Installs every ``dist==version`` of pins into the tool venv (idempotent, one pip call
+    for all that are missing or at another version). Returns a PyTool whose ``python`` can
+    import them (the name is the first dist), or None when they cannot be installed."""
+    first = next(iter(pins))
+    py = _ensure_venv()
+    env_extra: dict[str, str] = {}
+    if py is None:
+        py, env_extra = sys.executable, {"PYTHONPATH": str(PYLIB)}
+    env = dict(os.environ, **env_extra)
+    code = ("import importlib.metadata as m, json, sys\n"
+            "out = {}\n"
+            "for d in sys.argv[1:]:\n"
+            "    try: out[d] = m.version(d)\n"
+            "    except m.PackageNotFoundError: out[d] = None\n"
+            "print(json.dumps(out))")
+    res = run([py, "-c", code, *pins], capture_output=True, text=True, env=env)
+    have = json.loads(res.stdout) if res.returncode == 0 else {}
+    todo = [f"{d}=={v}" for d, v in pins.items() if have.get(d) != v]
+    if todo:
+        log(f"pip install {' '.join(todo)}")
+        cmd = [py, "-m", "pip", "install", "--quiet", "--disable-pip-version-check", *todo]
+        if env_extra:
+            cmd[4:4] = ["--upgrade", "--target", str(PYLIB)]
+        if run(cmd, env=env).returncode != 0:
+            log(f"pip install of {', '.join(todo)} failed")
+            return None
+    return PyTool(first, py, env_extra)
+
+
+def ensure_tree_sitter() -> PyTool | None:
+    return ensure_py_packages(TREE_SITTER_PINS)
 
 
 def ensure_lizard() -> PyTool:

@@ -13,7 +13,7 @@ pub(crate) static SPEC: LanguageSpec = LanguageSpec {
         "union_specifier",
         "namespace_definition",
     ],
-    decisions: &["if", "for", "while", "catch", "case", "&&", "||", "?"],
+    decisions: &["if", "for", "while", "catch", "case", "&&", "||", "?", "#if", "#ifdef", "#elif"],
     ifs: &["if_statement"],
     elses: &["else_clause"],
     loops: &[
