@@ -159,7 +159,7 @@ impl<'t> Walker<'_, 't, '_> {
             let inner_if = self.visit(node, role, ctx, parent);
             let descend = match role {
                 Role::Comment => false,
-                Role::String => node.kind() == "template_string",
+                Role::String => has_code_inside(node, self.source),
                 _ => true,
             };
             if descend && cursor.goto_first_child() {
@@ -267,8 +267,8 @@ impl<'t> Walker<'_, 't, '_> {
         parent: Option<Node<'t>>,
     ) -> Option<usize> {
         let n = ctx.nesting;
-        let is_leaf =
-            node.child_count() == 0 || (role == Role::String && node.kind() != "template_string");
+        let is_leaf = node.child_count() == 0
+            || (role == Role::String && !has_code_inside(node, self.source));
         if role == Role::Comment {
             self.mark(node, false);
             if self.collect_suppressions
@@ -532,5 +532,20 @@ pub(crate) fn scan_chunk<'t>(
                 return;
             }
         }
+    }
+}
+
+/// Does a string literal hold code (a JavaScript `${…}`, a Python f-string `{…}`)? Its
+/// decisions count, as lizard counts them; other strings are one operand. Decided from the
+/// kind and the prefix, without looking at children: this runs for every string.
+fn has_code_inside(string: Node, source: &[u8]) -> bool {
+    match string.kind() {
+        "template_string" => true,
+        "string" => source[string.start_byte()..]
+            .iter()
+            .take(3)
+            .take_while(|b| !matches!(b, b'"' | b'\''))
+            .any(|b| matches!(b, b'f' | b'F' | b't' | b'T')),
+        _ => false,
     }
 }

@@ -9,7 +9,9 @@ pub(crate) static SPEC: LanguageSpec = LanguageSpec {
     functions: &["function_definition"],
     closures: &[],
     containers: &[],
-    decisions: &["if", "for", "while", "case", "&&", "||", "?", "#if", "#ifdef", "#elif"],
+    decisions: &[
+        "if", "for", "while", "case", "&&", "||", "?", "#if", "#ifdef", "#elif",
+    ],
     ifs: &["if_statement"],
     elses: &["else_clause"],
     loops: &["for_statement", "while_statement", "do_statement"],

@@ -13,7 +13,9 @@ pub(crate) static SPEC: LanguageSpec = LanguageSpec {
         "union_specifier",
         "namespace_definition",
     ],
-    decisions: &["if", "for", "while", "catch", "case", "&&", "||", "?", "#if", "#ifdef", "#elif"],
+    decisions: &[
+        "if", "for", "while", "catch", "case", "&&", "||", "?", "#if", "#ifdef", "#elif",
+    ],
     ifs: &["if_statement"],
     elses: &["else_clause"],
     loops: &[
