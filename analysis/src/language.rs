@@ -44,6 +44,11 @@ impl Language {
         Language::Cpp,
     ];
 
+    /// This language's position in [`Language::ALL`], for per-language tables.
+    pub(crate) fn index(self) -> usize {
+        self as usize
+    }
+
     /// The stable lower-case name used in JSON output and configuration.
     pub fn name(self) -> &'static str {
         match self {
@@ -139,8 +144,7 @@ impl Language {
     /// The node-kind table of this language, built once from its spec.
     pub(crate) fn kinds(self) -> &'static KindTable {
         static TABLES: [OnceLock<KindTable>; 9] = [const { OnceLock::new() }; 9];
-        let index = Language::ALL.iter().position(|l| *l == self).unwrap_or(0);
-        TABLES[index].get_or_init(|| KindTable::build(&self.grammar(), self.spec()))
+        TABLES[self.index()].get_or_init(|| KindTable::build(&self.grammar(), self.spec()))
     }
 }
 
@@ -319,6 +323,13 @@ impl KindTable {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn index_is_the_position_in_all() {
+        for (position, lang) in Language::ALL.into_iter().enumerate() {
+            assert_eq!(lang.index(), position);
+        }
+    }
 
     #[test]
     fn every_spec_kind_exists_in_its_grammar() {

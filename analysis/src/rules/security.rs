@@ -121,11 +121,7 @@ fn kinds(language: Language) -> &'static [(&'static str, Class)] {
 /// (aliases), so every id of the grammar is looked at.
 fn class_table(language: Language) -> &'static [Class] {
     static TABLES: [OnceLock<Vec<Class>>; 9] = [const { OnceLock::new() }; 9];
-    let slot = Language::ALL
-        .iter()
-        .position(|l| *l == language)
-        .unwrap_or(0);
-    TABLES[slot].get_or_init(|| {
+    TABLES[language.index()].get_or_init(|| {
         let grammar = language.grammar();
         let wanted = kinds(language);
         (0..grammar.node_kind_count())
@@ -329,212 +325,50 @@ impl<'a> Scan<'a> {
 }
 
 /// Could a rule care about a call of this name? Most calls stop here, before any rule
-/// looks at them.
+/// looks at them. Each rule family owns its names; this asks the ones [`visit_call`] runs.
 fn routes(language: Language, name: &str) -> bool {
     match language {
-        Language::Python => matches!(
-            name,
-            "eval"
-                | "exec"
-                | "compile"
-                | "run"
-                | "call"
-                | "check_call"
-                | "check_output"
-                | "Popen"
-                | "getoutput"
-                | "getstatusoutput"
-                | "system"
-                | "popen"
-                | "create_subprocess_shell"
-                | "execute"
-                | "executemany"
-                | "executescript"
-                | "raw"
-                | "read_sql"
-                | "read_sql_query"
-                | "exec_driver_sql"
-                | "mogrify"
-                | "text"
-                | "md5"
-                | "sha1"
-                | "new"
-                | "MD5"
-                | "SHA1"
-                | "SHA"
-                | "load"
-                | "loads"
-                | "Unpickler"
-                | "open"
-                | "decode"
-                | "read_pickle"
-                | "load_all"
-                | "unsafe_load"
-                | "unsafe_load_all"
-                | "_create_unverified_context"
-                | "random"
-                | "randint"
-                | "randrange"
-                | "choice"
-                | "choices"
-                | "sample"
-                | "getrandbits"
-                | "randbytes"
-                | "uniform"
-                | "shuffle"
-                | "get"
-                | "post"
-                | "put"
-                | "delete"
-                | "patch"
-                | "head"
-                | "options"
-                | "request"
-                | "stream"
-                | "urlopen"
-        ),
-        Language::JavaScript | Language::TypeScript | Language::Tsx => matches!(
-            name,
-            "eval"
-                | "Function"
-                | "setTimeout"
-                | "setInterval"
-                | "setImmediate"
-                | "exec"
-                | "execSync"
-                | "query"
-                | "execute"
-                | "raw"
-                | "$queryRawUnsafe"
-                | "$executeRawUnsafe"
-                | "run"
-                | "all"
-                | "get"
-                | "each"
-                | "prepare"
-                | "unsafe"
-                | "createHash"
-                | "unserialize"
-                | "random"
-                | "write"
-                | "writeln"
-                | "insertAdjacentHTML"
-                | "createContextualFragment"
-        ),
+        Language::Python => {
+            eval::is_python_name(name)
+                || shell::is_python_name(name)
+                || sql::is_python_name(name)
+                || hash::is_python_name(name)
+                || deserialize::is_python_name(name)
+                || tls::is_python_name(name)
+                || random::is_python_name(name)
+                || timeout::is_python_name(name)
+        }
+        Language::JavaScript | Language::TypeScript | Language::Tsx => {
+            eval::is_javascript_name(name)
+                || shell::is_javascript_name(name)
+                || sql::is_javascript_name(name)
+                || hash::is_javascript_name(name)
+                || deserialize::is_javascript_name(name)
+                || random::is_javascript_name(name)
+                || xss::is_javascript_name(name)
+        }
         Language::Go => {
-            matches!(
-                name,
-                "Command"
-                    | "CommandContext"
-                    | "Query"
-                    | "QueryRow"
-                    | "Exec"
-                    | "Prepare"
-                    | "Raw"
-                    | "QueryContext"
-                    | "QueryRowContext"
-                    | "ExecContext"
-                    | "PrepareContext"
-                    | "New"
-                    | "Sum"
-            ) || random::is_go_rand_function(name)
+            shell::go_program_index(name).is_some()
+                || sql::go_query_index(name).is_some()
+                || hash::is_go_name(name)
+                || random::is_go_name(name)
         }
         Language::Java => {
-            matches!(
-                name,
-                "exec"
-                    | "ProcessBuilder"
-                    | "execute"
-                    | "executeQuery"
-                    | "executeUpdate"
-                    | "executeLargeUpdate"
-                    | "addBatch"
-                    | "prepareStatement"
-                    | "prepareCall"
-                    | "createQuery"
-                    | "createNativeQuery"
-                    | "createSQLQuery"
-                    | "query"
-                    | "queryForObject"
-                    | "queryForList"
-                    | "queryForMap"
-                    | "update"
-                    | "batchUpdate"
-                    | "getInstance"
-                    | "readObject"
-                    | "readUnshared"
-                    | "Random"
-                    | "current"
-                    | "sha"
-                    | "md5"
-                    | "sha1"
-                    | "shaHex"
-            ) || name.starts_with("md5")
-                || name.starts_with("sha1")
-                || name.starts_with("getMd5")
-                || name.starts_with("getSha1")
-                || name.starts_with("random")
+            shell::is_java_name(name)
+                || sql::is_java_name(name)
+                || hash::is_java_name(name)
+                || deserialize::is_java_name(name)
+                || random::is_java_name(name)
         }
-        Language::Rust => matches!(
-            name,
-            "new"
-                | "query"
-                | "query_as"
-                | "query_scalar"
-                | "query_with"
-                | "query_as_with"
-                | "execute"
-                | "batch_execute"
-                | "query_one"
-                | "query_opt"
-                | "prepare"
-                | "simple_query"
-                | "query_row"
-                | "query_map"
-                | "compute"
-                | "digest"
-                | "default"
-                | "new_with_prefix"
-                | "from"
-                | "danger_accept_invalid_certs"
-                | "danger_accept_invalid_hostnames"
-        ),
-        Language::C | Language::Cpp => matches!(
-            name,
-            "system"
-                | "popen"
-                | "_popen"
-                | "_wsystem"
-                | "_wpopen"
-                | "MD5"
-                | "MD5_Init"
-                | "EVP_md5"
-                | "CC_MD5"
-                | "CC_MD5_Init"
-                | "MD4"
-                | "MD4_Init"
-                | "EVP_md4"
-                | "SHA1"
-                | "SHA1_Init"
-                | "EVP_sha1"
-                | "CC_SHA1"
-                | "CC_SHA1_Init"
-                | "gets"
-                | "_getws"
-                | "strcpy"
-                | "wcscpy"
-                | "stpcpy"
-                | "lstrcpy"
-                | "lstrcpyA"
-                | "lstrcpyW"
-                | "strcat"
-                | "wcscat"
-                | "lstrcat"
-                | "lstrcatA"
-                | "lstrcatW"
-                | "sprintf"
-                | "vsprintf"
-        ),
+        Language::Rust => {
+            shell::is_rust_name(name)
+                || sql::is_rust_name(name)
+                || hash::is_rust_name(name)
+                || tls::is_rust_name(name)
+        }
+        Language::C | Language::Cpp => {
+            shell::is_c_name(name) || hash::c_algorithm(name).is_some() || buffer::is_c_name(name)
+        }
     }
 }
 

@@ -91,20 +91,13 @@ pub(crate) fn for_each<'t>(scan: &Scan, node: Node<'t>, mut f: impl FnMut(Bindin
     } else {
         value
     };
-    let Some(name) = syntax::target_name(scan, target) else {
-        return;
-    };
-    f(Binding {
-        node,
-        kind,
-        target,
-        name,
-        value,
-    });
+    if let Some(binding) = binding(scan, node, kind, target, value) {
+        f(binding);
+    }
 }
 
 /// Go's `a, b := x, y`, `var a, b = x, y`, `a, b = x, y`: names and values by position.
-fn go_lists<'t>(scan: &Scan, node: Node<'t>, kind: BindingKind, mut f: impl FnMut(Binding<'t>)) {
+fn go_lists<'t>(scan: &Scan, node: Node<'t>, kind: BindingKind, f: impl FnMut(Binding<'t>)) {
     let mut cursor = node.walk();
     let targets: Vec<Node<'t>> = match node.kind() {
         "const_spec" | "var_spec" => node.children_by_field_name("name", &mut cursor).collect(),
@@ -118,16 +111,26 @@ fn go_lists<'t>(scan: &Scan, node: Node<'t>, kind: BindingKind, mut f: impl FnMu
         Some(single) => vec![single],
         None => return,
     };
-    for (target, value) in targets.into_iter().zip(values) {
-        let Some(name) = syntax::target_name(scan, target) else {
-            continue;
-        };
-        f(Binding {
-            node,
-            kind,
-            target,
-            name,
-            value,
-        });
-    }
+    targets
+        .into_iter()
+        .zip(values)
+        .filter_map(|(target, value)| binding(scan, node, kind, target, value))
+        .for_each(f);
+}
+
+/// The binding of `target` to `value`, if the target has a name.
+fn binding<'t>(
+    scan: &Scan,
+    node: Node<'t>,
+    kind: BindingKind,
+    target: Node<'t>,
+    value: Node<'t>,
+) -> Option<Binding<'t>> {
+    Some(Binding {
+        node,
+        kind,
+        target,
+        name: syntax::target_name(scan, target)?,
+        value,
+    })
 }

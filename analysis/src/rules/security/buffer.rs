@@ -6,12 +6,22 @@ use super::calls::Call;
 use crate::finding::Severity;
 use crate::rules::Rule;
 
+pub(crate) fn is_c_name(name: &str) -> bool {
+    problem(name).is_some()
+}
+
 pub(crate) fn c(scan: &mut Scan, call: &Call) {
     if call.receiver.is_some() {
         return;
     }
-    let name = call.name;
-    let (severity, message) = match name {
+    if let Some((severity, message)) = problem(call.name) {
+        scan.report_at(Rule::BufferOverflow, call, severity, message, None);
+    }
+}
+
+/// The severity and message for a call of `name`, if it is one of these functions.
+fn problem(name: &str) -> Option<(Severity, String)> {
+    Some(match name {
         // gets cannot be used safely at all and was removed in C11.
         "gets" | "_getws" => (
             Severity::Error,
@@ -40,7 +50,6 @@ pub(crate) fn c(scan: &mut Scan, call: &Call) {
                 }
             ),
         ),
-        _ => return,
-    };
-    scan.report_at(Rule::BufferOverflow, call, severity, message, None);
+        _ => return None,
+    })
 }

@@ -11,9 +11,8 @@ const SAFE_LOADERS: &[&str] = &["SafeLoader", "CSafeLoader", "BaseLoader", "CBas
 /// YAML loaders that construct arbitrary Python objects.
 const UNSAFE_LOADERS: &[&str] = &["Loader", "UnsafeLoader", "CLoader", "CUnsafeLoader"];
 
-pub(crate) fn python(scan: &mut Scan, call: &Call) {
-    let name = call.name;
-    if !matches!(
+pub(crate) fn is_python_name(name: &str) -> bool {
+    matches!(
         name,
         "load"
             | "loads"
@@ -24,7 +23,12 @@ pub(crate) fn python(scan: &mut Scan, call: &Call) {
             | "load_all"
             | "unsafe_load"
             | "unsafe_load_all"
-    ) {
+    )
+}
+
+pub(crate) fn python(scan: &mut Scan, call: &Call) {
+    let name = call.name;
+    if !is_python_name(name) {
         return;
     }
     let path = call.path(scan);
@@ -114,8 +118,12 @@ fn yaml_load(scan: &mut Scan, call: &Call, name: &str) {
 }
 
 /// node-serialize's `unserialize` evaluates functions embedded in the data.
+pub(crate) fn is_javascript_name(name: &str) -> bool {
+    name == "unserialize"
+}
+
 pub(crate) fn javascript(scan: &mut Scan, call: &Call) {
-    if call.name != "unserialize" || call.is_new {
+    if !is_javascript_name(call.name) || call.is_new {
         return;
     }
     scan.report(
@@ -125,10 +133,14 @@ pub(crate) fn javascript(scan: &mut Scan, call: &Call) {
     );
 }
 
+pub(crate) fn is_java_name(name: &str) -> bool {
+    matches!(name, "readObject" | "readUnshared")
+}
+
 /// `ObjectInputStream.readObject()` and `XMLDecoder.readObject()`.
 pub(crate) fn java(scan: &mut Scan, call: &Call) {
     let name = call.name;
-    if !matches!(name, "readObject" | "readUnshared") || call.arg_count() != 0 || call.is_new {
+    if !is_java_name(name) || call.arg_count() != 0 || call.is_new {
         return;
     }
     // `in.readObject()` inside a class's own `readObject(ObjectInputStream in)` is part of

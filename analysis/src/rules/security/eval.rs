@@ -4,10 +4,14 @@ use super::calls::Call;
 use super::{Scan, syntax};
 use crate::rules::Rule;
 
+pub(crate) fn is_python_name(name: &str) -> bool {
+    matches!(name, "eval" | "exec" | "compile")
+}
+
 /// Python's `eval`, `exec` and `compile` (the builtins, not `re.compile` or `model.eval`).
 pub(crate) fn python(scan: &mut Scan, call: &Call) {
     let name = call.name;
-    if !matches!(name, "eval" | "exec" | "compile") {
+    if !is_python_name(name) {
         return;
     }
     let builtin = match call.receiver {
@@ -33,6 +37,13 @@ pub(crate) fn python(scan: &mut Scan, call: &Call) {
         call,
         format!("`{name}` runs code built at run time; anyone who controls part of it can run anything: {advice}"),
     );
+}
+
+pub(crate) fn is_javascript_name(name: &str) -> bool {
+    matches!(
+        name,
+        "eval" | "Function" | "setTimeout" | "setInterval" | "setImmediate"
+    )
 }
 
 /// JavaScript's `eval`, `new Function(...)`, and `setTimeout`/`setInterval` given a string

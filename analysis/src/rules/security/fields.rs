@@ -63,11 +63,7 @@ pub(crate) struct Fields([u16; 21]);
 impl Fields {
     pub fn of(language: Language) -> &'static Fields {
         static TABLES: [OnceLock<Fields>; 9] = [const { OnceLock::new() }; 9];
-        let slot = Language::ALL
-            .iter()
-            .position(|l| *l == language)
-            .unwrap_or(0);
-        TABLES[slot].get_or_init(|| {
+        TABLES[language.index()].get_or_init(|| {
             let grammar = language.grammar();
             Fields(NAMES.map(|name| grammar.field_id_for_name(name).map_or(0, |id| id.get())))
         })

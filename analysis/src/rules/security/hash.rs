@@ -19,9 +19,13 @@ fn weak_name(value: &str) -> Option<&'static str> {
     })
 }
 
+pub(crate) fn is_python_name(name: &str) -> bool {
+    matches!(name, "md5" | "sha1" | "new" | "MD5" | "SHA1" | "SHA")
+}
+
 pub(crate) fn python(scan: &mut Scan, call: &Call) {
     let name = call.name;
-    if !matches!(name, "md5" | "sha1" | "new" | "MD5" | "SHA1" | "SHA") {
+    if !is_python_name(name) {
         return;
     }
     let path = call.path(scan);
@@ -75,8 +79,12 @@ pub(crate) fn python(scan: &mut Scan, call: &Call) {
     }
 }
 
+pub(crate) fn is_javascript_name(name: &str) -> bool {
+    name == "createHash"
+}
+
 pub(crate) fn javascript(scan: &mut Scan, call: &Call) {
-    if call.name != "createHash" {
+    if !is_javascript_name(call.name) {
         return;
     }
     let Some(arg) = call.arg(0) else { return };
@@ -87,8 +95,12 @@ pub(crate) fn javascript(scan: &mut Scan, call: &Call) {
     report(scan, call, algorithm, "`createHash`", Some(fix));
 }
 
+pub(crate) fn is_go_name(name: &str) -> bool {
+    matches!(name, "New" | "Sum")
+}
+
 pub(crate) fn go(scan: &mut Scan, call: &Call) {
-    if !matches!(call.name, "New" | "Sum") {
+    if !is_go_name(call.name) {
         return;
     }
     let path = call.path(scan);
@@ -99,6 +111,15 @@ pub(crate) fn go(scan: &mut Scan, call: &Call) {
     };
     let shown = path.strip_prefix("crypto/").unwrap_or(&path);
     report(scan, call, algorithm, &format!("`{shown}`"), None);
+}
+
+/// `MessageDigest.getInstance`, and the MD5 and SHA-1 methods of `DigestUtils` and
+/// Guava's `Hashing`.
+pub(crate) fn is_java_name(name: &str) -> bool {
+    matches!(name, "getInstance" | "sha" | "shaHex")
+        || ["md5", "sha1", "getMd5", "getSha1"]
+            .iter()
+            .any(|prefix| name.starts_with(prefix))
 }
 
 pub(crate) fn java(scan: &mut Scan, call: &Call) {
@@ -147,12 +168,15 @@ pub(crate) fn java(scan: &mut Scan, call: &Call) {
     }
 }
 
-pub(crate) fn rust(scan: &mut Scan, call: &Call) {
-    let name = call.name;
-    if !matches!(
+pub(crate) fn is_rust_name(name: &str) -> bool {
+    matches!(
         name,
         "compute" | "new" | "digest" | "default" | "new_with_prefix" | "from"
-    ) {
+    )
+}
+
+pub(crate) fn rust(scan: &mut Scan, call: &Call) {
+    if !is_rust_name(call.name) {
         return;
     }
     let path = call.path(scan);
@@ -174,15 +198,22 @@ pub(crate) fn rust(scan: &mut Scan, call: &Call) {
     );
 }
 
-pub(crate) fn c(scan: &mut Scan, call: &Call) {
-    let name = call.name;
-    let algorithm = match name {
-        "MD5" | "MD5_Init" | "MD5_Update" | "EVP_md5" | "CC_MD5" | "CC_MD5_Init" => "MD5",
+/// The algorithm of a C function that starts an MD5, MD4 or SHA-1 hash.
+pub(crate) fn c_algorithm(name: &str) -> Option<&'static str> {
+    Some(match name {
+        "MD5" | "MD5_Init" | "EVP_md5" | "CC_MD5" | "CC_MD5_Init" => "MD5",
         "MD4" | "MD4_Init" | "EVP_md4" => "MD4",
         "SHA1" | "SHA1_Init" | "EVP_sha1" | "CC_SHA1" | "CC_SHA1_Init" => "SHA-1",
-        _ => return,
+        _ => return None,
+    })
+}
+
+pub(crate) fn c(scan: &mut Scan, call: &Call) {
+    let name = call.name;
+    let Some(algorithm) = c_algorithm(name) else {
+        return;
     };
-    if call.receiver.is_some() || name.ends_with("_Update") {
+    if call.receiver.is_some() {
         return;
     }
     report(scan, call, algorithm, &format!("`{name}`"), None);

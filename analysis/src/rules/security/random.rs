@@ -54,9 +54,8 @@ fn is_context_name(name: &str) -> bool {
             .any(|w| CONTEXT_WORDS.iter().any(|c| w.eq_ignore_ascii_case(c)))
 }
 
-pub(crate) fn python(scan: &mut Scan, call: &Call) {
-    let name = call.name;
-    if !matches!(
+pub(crate) fn is_python_name(name: &str) -> bool {
+    matches!(
         name,
         "random"
             | "randint"
@@ -68,7 +67,12 @@ pub(crate) fn python(scan: &mut Scan, call: &Call) {
             | "randbytes"
             | "uniform"
             | "shuffle"
-    ) {
+    )
+}
+
+pub(crate) fn python(scan: &mut Scan, call: &Call) {
+    let name = call.name;
+    if !is_python_name(name) {
         return;
     }
     if call.path(scan) != format!("random.{name}") {
@@ -82,8 +86,12 @@ pub(crate) fn python(scan: &mut Scan, call: &Call) {
     );
 }
 
+pub(crate) fn is_javascript_name(name: &str) -> bool {
+    name == "random"
+}
+
 pub(crate) fn javascript(scan: &mut Scan, call: &Call) {
-    if call.name != "random" || call.path(scan) != "Math.random" {
+    if !is_javascript_name(call.name) || call.path(scan) != "Math.random" {
         return;
     }
     report(
@@ -95,7 +103,7 @@ pub(crate) fn javascript(scan: &mut Scan, call: &Call) {
 }
 
 /// Functions of `math/rand` and `math/rand/v2`.
-pub(crate) fn is_go_rand_function(name: &str) -> bool {
+pub(crate) fn is_go_name(name: &str) -> bool {
     matches!(
         name,
         "Int"
@@ -127,7 +135,7 @@ pub(crate) fn is_go_rand_function(name: &str) -> bool {
 }
 
 pub(crate) fn go(scan: &mut Scan, call: &Call) {
-    if call.receiver.is_none() || !is_go_rand_function(call.name) {
+    if call.receiver.is_none() || !is_go_name(call.name) {
         return;
     }
     let path = call.path(scan);
@@ -143,6 +151,12 @@ pub(crate) fn go(scan: &mut Scan, call: &Call) {
         &format!("math/rand.{function}"),
         "use `crypto/rand` (`rand.Read`, `rand.Text`)",
     );
+}
+
+/// `new Random()`, `ThreadLocalRandom.current()`, `Math.random()` and the
+/// `RandomStringUtils.random…` methods.
+pub(crate) fn is_java_name(name: &str) -> bool {
+    matches!(name, "Random" | "current") || name.starts_with("random")
 }
 
 pub(crate) fn java(scan: &mut Scan, call: &Call) {

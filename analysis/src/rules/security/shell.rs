@@ -32,9 +32,8 @@ const SCRIPT_FLAGS: &[&str] = &[
     "-c", "-lc", "-ec", "-xc", "-ic", "/c", "/C", "-Command", "-command",
 ];
 
-pub(crate) fn python(scan: &mut Scan, call: &Call) {
-    let name = call.name;
-    if !matches!(
+pub(crate) fn is_python_name(name: &str) -> bool {
+    matches!(
         name,
         "run"
             | "call"
@@ -46,7 +45,11 @@ pub(crate) fn python(scan: &mut Scan, call: &Call) {
             | "system"
             | "popen"
             | "create_subprocess_shell"
-    ) {
+    )
+}
+
+pub(crate) fn python(scan: &mut Scan, call: &Call) {
+    if !is_python_name(call.name) {
         return;
     }
     let path = call.path(scan);
@@ -58,16 +61,14 @@ pub(crate) fn python(scan: &mut Scan, call: &Call) {
         | "os.system"
         | "os.popen"
         | "asyncio.create_subprocess_shell" => {
-            let Some(command) = call.arg(0).or_else(|| call.keyword_value(scan, "cmd")) else {
-                return;
-            };
-            if !syntax::is_constant(scan.language, command) {
-                scan.report(
-                    Rule::ShellInjection,
-                    call,
-                    format!("`{path}` runs a command line built at run time through the shell; use `subprocess.run([...])` with a list of arguments"),
-                );
-            }
+            let command = call.arg(0).or_else(|| call.keyword_value(scan, "cmd"));
+            command_line(
+                scan,
+                call,
+                command,
+                &path,
+                "use `subprocess.run([...])` with a list of arguments",
+            );
         }
         "subprocess.run"
         | "subprocess.call"
@@ -107,32 +108,52 @@ fn subprocess(scan: &mut Scan, call: &Call, path: &str) {
     }
 }
 
+pub(crate) fn is_javascript_name(name: &str) -> bool {
+    matches!(name, "exec" | "execSync")
+}
+
 pub(crate) fn javascript(scan: &mut Scan, call: &Call) {
-    let name = call.name;
-    if !matches!(name, "exec" | "execSync") || call.is_new {
+    if !is_javascript_name(call.name) || call.is_new {
         return;
     }
     let path = call.path(scan);
     if path != "child_process.exec" && path != "child_process.execSync" {
         return;
     }
-    let Some(command) = call.arg(0) else { return };
+    command_line(
+        scan,
+        call,
+        call.arg(0),
+        &path,
+        "use `execFile` or `spawn` with an argument array",
+    );
+}
+
+/// A command line given to a shell: reported unless it is a constant.
+fn command_line(scan: &mut Scan, call: &Call, command: Option<Node>, what: &str, advice: &str) {
+    let Some(command) = command else { return };
     if !syntax::is_constant(scan.language, command) {
         scan.report(
             Rule::ShellInjection,
             call,
-            format!("`{path}` runs a command line built at run time through the shell; use `execFile` or `spawn` with an argument array"),
+            format!("`{what}` runs a command line built at run time through the shell; {advice}"),
         );
+    }
+}
+
+/// How many arguments of a Go `exec` function come before the program.
+pub(crate) fn go_program_index(name: &str) -> Option<usize> {
+    match name {
+        "Command" => Some(0),
+        "CommandContext" => Some(1),
+        _ => None,
     }
 }
 
 /// `exec.Command("sh", "-c", cmd)`.
 pub(crate) fn go(scan: &mut Scan, call: &Call) {
-    let name = call.name;
-    let skip = match name {
-        "Command" => 0,
-        "CommandContext" => 1,
-        _ => return,
+    let Some(skip) = go_program_index(call.name) else {
+        return;
     };
     let path = call.path(scan);
     if !matches!(
@@ -151,9 +172,12 @@ pub(crate) fn go(scan: &mut Scan, call: &Call) {
     );
 }
 
+pub(crate) fn is_java_name(name: &str) -> bool {
+    matches!(name, "exec" | "ProcessBuilder")
+}
+
 pub(crate) fn java(scan: &mut Scan, call: &Call) {
-    let name = call.name;
-    match name {
+    match call.name {
         "exec" if !call.is_new => {
             let Some(command) = call.arg(0) else { return };
             if syntax::built_string(scan, command).is_some() {
@@ -225,26 +249,30 @@ fn shell_script(scan: &mut Scan, at: &Call, args: &[Node], what: &str, advice: &
 }
 
 /// C and C++ `system` and `popen`.
+pub(crate) fn is_c_name(name: &str) -> bool {
+    matches!(name, "system" | "popen" | "_popen" | "_wsystem" | "_wpopen")
+}
+
 pub(crate) fn c(scan: &mut Scan, call: &Call) {
-    let name = call.name;
-    if !matches!(name, "system" | "popen" | "_popen" | "_wsystem" | "_wpopen")
-        || call.receiver.is_some()
-    {
+    if !is_c_name(call.name) || call.receiver.is_some() {
         return;
     }
-    let Some(command) = call.arg(0) else { return };
-    if !syntax::is_constant(scan.language, command) {
-        scan.report(
-            Rule::ShellInjection,
-            call,
-            format!("`{name}` runs a command line built at run time through the shell; use `execv`/`posix_spawn` with an argument vector"),
-        );
-    }
+    command_line(
+        scan,
+        call,
+        call.arg(0),
+        call.name,
+        "use `execv`/`posix_spawn` with an argument vector",
+    );
 }
 
 /// `Command::new("sh").arg("-c").arg(script)` and `.args(["-c", script])`.
+pub(crate) fn is_rust_name(name: &str) -> bool {
+    name == "new"
+}
+
 pub(crate) fn rust(scan: &mut Scan, call: &Call) {
-    if call.name != "new" {
+    if !is_rust_name(call.name) {
         return;
     }
     let path = call.path(scan);

@@ -23,16 +23,30 @@ static SQL: LazyLock<Regex> = LazyLock::new(|| {
     .expect("SQL pattern is valid")
 });
 
+/// Python methods that run or build a query (`text` only as SQLAlchemy's).
+pub(crate) fn is_python_name(name: &str) -> bool {
+    matches!(
+        name,
+        "execute"
+            | "executemany"
+            | "executescript"
+            | "raw"
+            | "read_sql"
+            | "read_sql_query"
+            | "exec_driver_sql"
+            | "mogrify"
+            | "text"
+    )
+}
+
 pub(crate) fn python(scan: &mut Scan, call: &Call) {
     let name = call.name;
     let sink = match name {
-        "execute" | "executemany" | "executescript" | "raw" | "read_sql" | "read_sql_query"
-        | "exec_driver_sql" | "mogrify" => true,
         "text" => matches!(
             call.path(scan).as_str(),
             "sqlalchemy.text" | "sqlalchemy.sql.text" | "sqlalchemy.sql.expression.text"
         ),
-        _ => false,
+        _ => is_python_name(name),
     };
     if !sink {
         return;
@@ -52,98 +66,96 @@ pub(crate) fn python(scan: &mut Scan, call: &Call) {
         "raw" => "pass the values as `params` (`raw(\"... WHERE id = %s\", [id])`)",
         _ => "pass the values as parameters (`execute(\"... WHERE id = %s\", (id,))`)",
     };
-    check(scan, call, name, query, advice);
+    check(scan, call, query, advice);
+}
+
+pub(crate) fn is_javascript_name(name: &str) -> bool {
+    matches!(
+        name,
+        "query"
+            | "execute"
+            | "raw"
+            | "$queryRawUnsafe"
+            | "$executeRawUnsafe"
+            | "exec"
+            | "run"
+            | "all"
+            | "get"
+            | "each"
+            | "prepare"
+            | "unsafe"
+    )
 }
 
 pub(crate) fn javascript(scan: &mut Scan, call: &Call) {
-    let name = call.name;
-    if call.receiver.is_none()
-        || !matches!(
-            name,
-            "query"
-                | "execute"
-                | "raw"
-                | "$queryRawUnsafe"
-                | "$executeRawUnsafe"
-                | "exec"
-                | "run"
-                | "all"
-                | "get"
-                | "each"
-                | "prepare"
-                | "unsafe"
-        )
-    {
-        return;
+    if call.receiver.is_some() && is_javascript_name(call.name) {
+        check_arg(
+            scan,
+            call,
+            0,
+            "use placeholders and pass the values separately (`query(\"... WHERE id = $1\", [id])`)",
+        );
     }
-    let Some(query) = call.arg(0) else { return };
-    check(
-        scan,
-        call,
-        name,
-        query,
-        "use placeholders and pass the values separately (`query(\"... WHERE id = $1\", [id])`)",
-    );
+}
+
+/// Which argument of a Go database method is the query.
+pub(crate) fn go_query_index(name: &str) -> Option<usize> {
+    match name {
+        "Query" | "QueryRow" | "Exec" | "Prepare" | "Raw" => Some(0),
+        "QueryContext" | "QueryRowContext" | "ExecContext" | "PrepareContext" => Some(1),
+        _ => None,
+    }
 }
 
 pub(crate) fn go(scan: &mut Scan, call: &Call) {
-    let name = call.name;
-    let index = match name {
-        "Query" | "QueryRow" | "Exec" | "Prepare" | "Raw" => 0,
-        "QueryContext" | "QueryRowContext" | "ExecContext" | "PrepareContext" => 1,
-        _ => return,
-    };
-    if call.receiver.is_none() {
+    let Some(index) = go_query_index(call.name) else {
         return;
+    };
+    if call.receiver.is_some() {
+        check_arg(
+            scan,
+            call,
+            index,
+            "use placeholders and pass the values as arguments (`db.Query(\"... WHERE id = $1\", id)`)",
+        );
     }
-    let Some(query) = call.arg(index) else { return };
-    check(
-        scan,
-        call,
+}
+
+pub(crate) fn is_java_name(name: &str) -> bool {
+    matches!(
         name,
-        query,
-        "use placeholders and pass the values as arguments (`db.Query(\"... WHERE id = $1\", id)`)",
-    );
+        "execute"
+            | "executeQuery"
+            | "executeUpdate"
+            | "executeLargeUpdate"
+            | "addBatch"
+            | "prepareStatement"
+            | "prepareCall"
+            | "createQuery"
+            | "createNativeQuery"
+            | "createSQLQuery"
+            | "query"
+            | "queryForObject"
+            | "queryForList"
+            | "queryForMap"
+            | "update"
+            | "batchUpdate"
+    )
 }
 
 pub(crate) fn java(scan: &mut Scan, call: &Call) {
-    let name = call.name;
-    if call.is_new
-        || !matches!(
-            name,
-            "execute"
-                | "executeQuery"
-                | "executeUpdate"
-                | "executeLargeUpdate"
-                | "addBatch"
-                | "prepareStatement"
-                | "prepareCall"
-                | "createQuery"
-                | "createNativeQuery"
-                | "createSQLQuery"
-                | "query"
-                | "queryForObject"
-                | "queryForList"
-                | "queryForMap"
-                | "update"
-                | "batchUpdate"
-        )
-    {
-        return;
+    if !call.is_new && is_java_name(call.name) {
+        check_arg(
+            scan,
+            call,
+            0,
+            "use a `PreparedStatement` with `?` placeholders and `setString`/`setInt`",
+        );
     }
-    let Some(query) = call.arg(0) else { return };
-    check(
-        scan,
-        call,
-        name,
-        query,
-        "use a `PreparedStatement` with `?` placeholders and `setString`/`setInt`",
-    );
 }
 
-pub(crate) fn rust(scan: &mut Scan, call: &Call) {
-    let name = call.name;
-    if !matches!(
+pub(crate) fn is_rust_name(name: &str) -> bool {
+    matches!(
         name,
         "query"
             | "query_as"
@@ -158,20 +170,29 @@ pub(crate) fn rust(scan: &mut Scan, call: &Call) {
             | "simple_query"
             | "query_row"
             | "query_map"
-    ) {
-        return;
-    }
-    let Some(query) = call.arg(0) else { return };
-    check(
-        scan,
-        call,
-        name,
-        query,
-        "bind the values (`sqlx::query(\"... WHERE id = $1\").bind(id)`)",
-    );
+    )
 }
 
-fn check(scan: &mut Scan, call: &Call, name: &str, query: Node, advice: &str) {
+pub(crate) fn rust(scan: &mut Scan, call: &Call) {
+    if is_rust_name(call.name) {
+        check_arg(
+            scan,
+            call,
+            0,
+            "bind the values (`sqlx::query(\"... WHERE id = $1\").bind(id)`)",
+        );
+    }
+}
+
+/// [`check`] on the call's argument at `index`, if it has one.
+fn check_arg(scan: &mut Scan, call: &Call, index: usize, advice: &str) {
+    if let Some(query) = call.arg(index) {
+        check(scan, call, query, advice);
+    }
+}
+
+fn check(scan: &mut Scan, call: &Call, query: Node, advice: &str) {
+    let name = call.name;
     let query = syntax::unwrap(query);
     let (built, at) = match syntax::built_string(scan, query) {
         Some(built) => (built, query),

@@ -8,9 +8,12 @@ const METHODS: &[&str] = &[
     "get", "post", "put", "delete", "patch", "head", "options", "request", "stream",
 ];
 
+pub(crate) fn is_python_name(name: &str) -> bool {
+    METHODS.contains(&name) || name == "urlopen"
+}
+
 pub(crate) fn python(scan: &mut Scan, call: &Call) {
-    let name = call.name;
-    if !METHODS.contains(&name) && name != "urlopen" {
+    if !is_python_name(call.name) {
         return;
     }
     let path = call.path(scan);

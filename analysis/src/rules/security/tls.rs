@@ -11,9 +11,13 @@ use crate::rules::Rule;
 
 const WHY: &str = "anyone on the network path can read and change the traffic";
 
+pub(crate) fn is_python_name(name: &str) -> bool {
+    name == "_create_unverified_context"
+}
+
 /// `ssl._create_unverified_context()`.
 pub(crate) fn python_call(scan: &mut Scan, call: &Call) {
-    if call.name == "_create_unverified_context" {
+    if is_python_name(call.name) {
         scan.report(
             Rule::InsecureTls,
             call,
@@ -166,13 +170,17 @@ fn report(scan: &mut Scan, node: Node, message: String, fix: Option<Fix>) {
     scan.report_fix(Rule::InsecureTls, node, message, fix);
 }
 
+pub(crate) fn is_rust_name(name: &str) -> bool {
+    matches!(
+        name,
+        "danger_accept_invalid_certs" | "danger_accept_invalid_hostnames"
+    )
+}
+
 /// reqwest's `danger_accept_invalid_certs(true)` / `danger_accept_invalid_hostnames(true)`.
 pub(crate) fn rust_call(scan: &mut Scan, call: &Call) {
     let name = call.name;
-    if !matches!(
-        name,
-        "danger_accept_invalid_certs" | "danger_accept_invalid_hostnames"
-    ) {
+    if !is_rust_name(name) {
         return;
     }
     let Some(arg) = call.arg(0) else { return };

@@ -9,6 +9,13 @@ use crate::rules::Rule;
 
 const ADVICE: &str = "set `textContent` for text, or sanitize the HTML (DOMPurify) first";
 
+pub(crate) fn is_javascript_name(name: &str) -> bool {
+    matches!(
+        name,
+        "write" | "writeln" | "insertAdjacentHTML" | "createContextualFragment"
+    )
+}
+
 /// `document.write(html)`, `el.insertAdjacentHTML(pos, html)`,
 /// `range.createContextualFragment(html)`.
 pub(crate) fn javascript_call(scan: &mut Scan, call: &Call) {
