@@ -76,6 +76,8 @@ struct Open<'t> {
     ctx: Context,
     /// For an else clause whose body is an `if`: that `if`.
     inner_if: Option<usize>,
+    /// A boolean-operator expression (`&&`, `||`, `and`, `or`).
+    logical: bool,
     frames: usize,
     scopes: usize,
 }
@@ -156,7 +158,8 @@ impl<'t> Walker<'_, 't, '_> {
             let frames_before = self.frames.len();
             let scopes_before = self.scopes.len();
             let parent = open.last().map(|o| o.node);
-            let inner_if = self.visit(node, role, ctx, parent);
+            let logical = role == Role::Binary && is_logical(node);
+            let inner_if = self.visit(node, role, ctx, parent, logical);
             let descend = match role {
                 Role::Comment => false,
                 Role::String => has_code_inside(node, self.source),
@@ -168,6 +171,7 @@ impl<'t> Walker<'_, 't, '_> {
                     role,
                     ctx,
                     inner_if,
+                    logical,
                     frames: frames_before,
                     scopes: scopes_before,
                 });
@@ -246,7 +250,7 @@ impl<'t> Walker<'_, 't, '_> {
             Role::Loop | Role::Switch | Role::Catch | Role::Ternary | Role::Closure => plain(n + 1),
             Role::Binary => Context {
                 nesting: n,
-                in_logical: is_logical(parent.node),
+                in_logical: parent.logical,
                 ..Context::default()
             },
             Role::Parenthesized => Context {
@@ -265,6 +269,7 @@ impl<'t> Walker<'_, 't, '_> {
         role: Role,
         ctx: Context,
         parent: Option<Node<'t>>,
+        logical: bool,
     ) -> Option<usize> {
         let n = ctx.nesting;
         let is_leaf = node.child_count() == 0
@@ -323,7 +328,7 @@ impl<'t> Walker<'_, 't, '_> {
             }
             Role::Loop | Role::Switch | Role::Catch => self.structure(n, true),
             Role::Ternary => self.structure(n, false),
-            Role::Binary if !ctx.in_logical && is_logical(node) => {
+            Role::Binary if !ctx.in_logical && logical => {
                 let runs = operator_runs(node, self.language);
                 self.each_frame(|f| f.complexity.cognitive += runs);
             }

@@ -25,7 +25,13 @@ pub(crate) struct Complexity {
 }
 
 pub(crate) fn logical_operator<'t>(node: Node<'t>) -> Option<&'t str> {
-    let op = node.child_by_field_name("operator")?.kind();
+    // The operator is the second child unless a comment sits before it; a field lookup costs
+    // far more than this check, and this runs for every binary expression.
+    let op = match node.child(1) {
+        Some(op) if !op.is_named() => op,
+        _ => node.child_by_field_name("operator")?,
+    }
+    .kind();
     matches!(op, "&&" | "||" | "and" | "or").then_some(op)
 }
 
