@@ -4,6 +4,7 @@
 
 use super::calls::Call;
 use super::{Scan, fix};
+use crate::finding::Fix;
 use crate::rules::Rule;
 
 /// YAML loaders that only build plain data.
@@ -62,12 +63,7 @@ pub(crate) fn python(scan: &mut Scan, call: &Call) {
         ("yaml", "load" | "load_all") => yaml_load(scan, call, name),
         ("yaml", "unsafe_load" | "unsafe_load_all") => {
             let safe = name.replacen("unsafe_", "safe_", 1);
-            let fix = call.receiver.map(|_| {
-                fix::single(
-                    format!("Use `yaml.{safe}`"),
-                    fix::replace(scan, call.name_node, safe.clone()),
-                )
-            });
+            let fix = call.receiver.map(|_| rename_fix(scan, call, &safe));
             scan.report_fix(
                 Rule::UnsafeDeserialization,
                 call,
@@ -77,6 +73,14 @@ pub(crate) fn python(scan: &mut Scan, call: &Call) {
         }
         _ => {}
     }
+}
+
+/// `yaml.load(…)` → `yaml.safe_load(…)`: only the called name changes.
+fn rename_fix(scan: &Scan, call: &Call, safe: &str) -> Fix {
+    fix::single(
+        format!("Use `yaml.{safe}`"),
+        fix::replace(scan, call.name_node, safe.to_string()),
+    )
 }
 
 fn yaml_load(scan: &mut Scan, call: &Call, name: &str) {
@@ -89,12 +93,7 @@ fn yaml_load(scan: &mut Scan, call: &Call, name: &str) {
             let fix = call
                 .receiver
                 .filter(|_| !call.has_keyword_splat())
-                .map(|_| {
-                    fix::single(
-                        format!("Use `yaml.{safe}`"),
-                        fix::replace(scan, call.name_node, safe.clone()),
-                    )
-                });
+                .map(|_| rename_fix(scan, call, &safe));
             scan.report_fix(
                 Rule::UnsafeDeserialization,
                 call,
