@@ -12,6 +12,7 @@ use std::collections::HashMap;
 use std::io::Write;
 use std::path::{Path, PathBuf};
 use std::process::ExitCode;
+use std::sync::Arc;
 
 use cairn_analysis::{FunctionMetrics, Language, LineCol, LineIndex, Rule, Severity};
 use rayon::prelude::*;
@@ -136,43 +137,12 @@ fn check(args: &CheckArgs) -> Result<ExitCode, Vec<String>> {
             respect_ignore_files: !args.no_ignore,
         },
     )?;
-
-    let mut work = Vec::with_capacity(found.files.len());
     let mut report = Report {
         skipped: found.skipped,
         errors: found.errors,
         ..Report::default()
     };
-    let mut canonical_dirs: HashMap<PathBuf, Option<PathBuf>> = HashMap::new();
-    for candidate in found.files {
-        let dir = candidate
-            .path
-            .parent()
-            .filter(|p| !p.as_os_str().is_empty())
-            .unwrap_or(Path::new("."));
-        let canonical_dir = canonical_dirs
-            .entry(dir.to_path_buf())
-            .or_insert_with(|| dir.canonicalize().ok());
-        let Some(canonical_dir) = canonical_dir else {
-            report.errors.push(format!(
-                "{}: cannot resolve its directory",
-                candidate.path.display()
-            ));
-            continue;
-        };
-        let config = discovery.for_dir(canonical_dir).map_err(|e| vec![e])?;
-        if !candidate.explicit {
-            let canonical = candidate
-                .path
-                .file_name()
-                .map(|name| canonical_dir.join(name));
-            if canonical.is_some_and(|file| config.is_excluded(&file)) {
-                tracing::debug!(path = %candidate.path.display(), "excluded by configuration");
-                continue;
-            }
-        }
-        work.push((candidate, config));
-    }
+    let work = with_configs(found.files, &mut discovery, &mut report.errors)?;
     if work.is_empty() && report.errors.is_empty() && report.skipped.is_empty() {
         eprintln!("cairn: no files to check (supported: {})", supported_list());
     }
@@ -190,17 +160,7 @@ fn check(args: &CheckArgs) -> Result<ExitCode, Vec<String>> {
     }
     report.skipped.sort_by(|a, b| a.path.cmp(&b.path));
     report.errors.sort();
-
-    for skipped in &report.skipped {
-        eprintln!(
-            "cairn: skipped {}: {}",
-            skipped.path.display(),
-            skipped.reason
-        );
-    }
-    for error in &report.errors {
-        eprintln!("cairn: {error}");
-    }
+    print_notes(&report);
 
     let mut out = std::io::BufWriter::new(std::io::stdout().lock());
     let written = report::write(&report, args.format, &mut out).and_then(|()| out.flush());
@@ -213,15 +173,71 @@ fn check(args: &CheckArgs) -> Result<ExitCode, Vec<String>> {
             return Ok(ExitCode::from(2));
         }
     }
+    Ok(exit_code(&report))
+}
 
-    let summary = report.summary();
-    Ok(if !report.errors.is_empty() {
+/// Pairs each found file with its configuration, in the walk's order (so the first broken
+/// `.cairn.toml` is always the one reported), leaving out files its `[files] exclude` names.
+fn with_configs(
+    files: Vec<walk::Candidate>,
+    discovery: &mut ConfigDiscovery,
+    errors: &mut Vec<String>,
+) -> Result<Vec<(walk::Candidate, Arc<ResolvedConfig>)>, Vec<String>> {
+    let mut work = Vec::with_capacity(files.len());
+    let mut canonical_dirs: HashMap<PathBuf, Option<PathBuf>> = HashMap::new();
+    for candidate in files {
+        let dir = candidate
+            .path
+            .parent()
+            .filter(|p| !p.as_os_str().is_empty())
+            .unwrap_or(Path::new("."));
+        let canonical_dir = canonical_dirs
+            .entry(dir.to_path_buf())
+            .or_insert_with(|| dir.canonicalize().ok());
+        let Some(canonical_dir) = canonical_dir else {
+            errors.push(format!(
+                "{}: cannot resolve its directory",
+                candidate.path.display()
+            ));
+            continue;
+        };
+        let config = discovery.for_dir(canonical_dir).map_err(|e| vec![e])?;
+        let excluded = !candidate.explicit
+            && candidate
+                .path
+                .file_name()
+                .is_some_and(|name| config.is_excluded(&canonical_dir.join(name)));
+        if excluded {
+            tracing::debug!(path = %candidate.path.display(), "excluded by configuration");
+            continue;
+        }
+        work.push((candidate, config));
+    }
+    Ok(work)
+}
+
+fn print_notes(report: &Report) {
+    for skipped in &report.skipped {
+        eprintln!(
+            "cairn: skipped {}: {}",
+            skipped.path.display(),
+            skipped.reason
+        );
+    }
+    for error in &report.errors {
+        eprintln!("cairn: {error}");
+    }
+}
+
+/// 2 when something could not be read, 1 when a finding has error severity, else 0.
+fn exit_code(report: &Report) -> ExitCode {
+    if !report.errors.is_empty() {
         ExitCode::from(2)
-    } else if summary.errors > 0 {
+    } else if report.summary().errors > 0 {
         ExitCode::from(1)
     } else {
         ExitCode::SUCCESS
-    })
+    }
 }
 
 enum Outcome {
