@@ -3,7 +3,7 @@
 //! .gitignore, .ignore and hidden files are skipped).
 
 use std::collections::BTreeMap;
-use std::path::{Component, PathBuf};
+use std::path::{Component, Path, PathBuf};
 
 use cairn_analysis::Language;
 
@@ -67,41 +67,50 @@ pub fn discover(paths: &[PathBuf], options: &WalkOptions) -> Result<Discovery, V
             }
             continue;
         }
-        let walker = ignore::WalkBuilder::new(root)
-            .standard_filters(options.respect_ignore_files)
-            .build();
-        for entry in walker {
-            let entry = match entry {
-                Ok(entry) => entry,
-                Err(e) => {
-                    discovery.errors.push(walk_error(&e));
-                    continue;
-                }
-            };
-            if let Some(e) = entry.error() {
-                // A malformed ignore file: the walk goes on, the user should know.
-                tracing::warn!("{e}");
-            }
-            if !entry.file_type().is_some_and(|t| t.is_file()) {
-                continue;
-            }
-            let Some(language) = Language::from_path(entry.path()) else {
-                continue;
-            };
-            let path = if implicit {
-                entry
-                    .path()
-                    .strip_prefix(".")
-                    .unwrap_or(entry.path())
-                    .to_path_buf()
-            } else {
-                entry.path().to_path_buf()
-            };
-            add(&mut files, path, language, false);
-        }
+        walk_dir(root, implicit, options, &mut files, &mut discovery);
     }
     discovery.files = files.into_values().collect();
     Ok(discovery)
+}
+
+/// Adds the supported files below a directory, as the `ignore` crate walks it (ripgrep's
+/// rules for `.gitignore`, `.ignore` and hidden files unless turned off).
+fn walk_dir(
+    root: &Path,
+    implicit: bool,
+    options: &WalkOptions,
+    files: &mut BTreeMap<PathBuf, Candidate>,
+    discovery: &mut Discovery,
+) {
+    let walker = ignore::WalkBuilder::new(root)
+        .standard_filters(options.respect_ignore_files)
+        .build();
+    for entry in walker {
+        let entry = match entry {
+            Ok(entry) => entry,
+            Err(e) => {
+                discovery.errors.push(walk_error(&e));
+                continue;
+            }
+        };
+        if let Some(e) = entry.error() {
+            // A malformed ignore file: the walk goes on, the user should know.
+            tracing::warn!("{e}");
+        }
+        if !entry.file_type().is_some_and(|t| t.is_file()) {
+            continue;
+        }
+        let Some(language) = Language::from_path(entry.path()) else {
+            continue;
+        };
+        // Walking the implicit `.` names files without a leading `./`.
+        let path = if implicit {
+            entry.path().strip_prefix(".").unwrap_or(entry.path())
+        } else {
+            entry.path()
+        };
+        add(files, path.to_path_buf(), language, false);
+    }
 }
 
 /// Adds a file once, keyed by its path without `.` components (so `src` and `./src/a.py`
