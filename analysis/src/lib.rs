@@ -113,6 +113,7 @@ pub(crate) fn analyze_with(
     let mut cursor = root.walk();
     let mut chunk_cursor = root.walk();
     let mut security = rules::security::Scan::new(source, language, &index);
+    let has_suppressions = source.contains(suppress::MARKER);
     let has_chunks = cursor.goto_first_child();
     let mut pending = if has_chunks {
         Some(cursor.node())
@@ -125,7 +126,14 @@ pub(crate) fn analyze_with(
                 walk::scan_chunk(chunk, &mut chunk_cursor, &mut security);
                 result
             }
-            None => walk::walk_chunk(chunk, bytes, language, &mut chunk_cursor, &mut security),
+            None => walk::walk_chunk(
+                chunk,
+                bytes,
+                language,
+                &mut chunk_cursor,
+                &mut security,
+                has_suppressions,
+            ),
         };
         let (start_byte, start_line) = (chunk.start_byte(), chunk.start_position().row);
         for (offset, (code, comment)) in result

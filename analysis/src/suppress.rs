@@ -6,7 +6,7 @@ use crate::finding::{Edit, Finding, Fix};
 use crate::language::Language;
 use crate::span::{LineIndex, Span};
 
-const MARKER: &str = "cairn: ignore";
+pub(crate) const MARKER: &str = "cairn: ignore";
 
 /// Rules silenced on one line (`None` = all rules).
 #[derive(Clone, Debug)]

@@ -104,13 +104,15 @@ struct Walker<'a, 't, 's> {
     collect_suppressions: bool,
 }
 
-/// Walks and measures one chunk; every node is also shown to the security scan.
+/// Walks and measures one chunk; every node is also shown to the security scan. Comments are
+/// read for suppressions only when `collect_suppressions` (the file mentions `cairn: ignore`).
 pub(crate) fn walk_chunk<'t>(
     chunk: Node<'t>,
     source: &[u8],
     language: Language,
     cursor: &mut TreeCursor<'t>,
     security: &mut Scan<'t>,
+    collect_suppressions: bool,
 ) -> ChunkResult {
     let lines = chunk.end_position().row - chunk.start_position().row + 1;
     let mut walker = Walker {
@@ -127,14 +129,10 @@ pub(crate) fn walk_chunk<'t>(
         },
         frames: Vec::new(),
         scopes: Vec::new(),
-        collect_suppressions: memchr_marker(&source[chunk.start_byte()..chunk.end_byte()]),
+        collect_suppressions,
     };
     walker.run(chunk, cursor);
     walker.result
-}
-
-fn memchr_marker(text: &[u8]) -> bool {
-    text.windows(13).any(|w| w == b"cairn: ignore")
 }
 
 impl<'t> Walker<'_, 't, '_> {
