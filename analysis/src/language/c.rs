@@ -59,7 +59,10 @@ pub(crate) fn function_declarator(function: Node) -> Option<Node> {
     let mut node = function.child_by_field_name("declarator")?;
     let mut found = None;
     for _ in 0..64 {
-        if node.kind() == "function_declarator" {
+        if matches!(
+            node.kind(),
+            "function_declarator" | "abstract_function_declarator"
+        ) {
             found = Some(node);
         } else if !WRAPPERS.contains(&node.kind()) {
             break;
