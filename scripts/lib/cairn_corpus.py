@@ -9,8 +9,8 @@ same file list; setting one up again is a no-op (stamp files).
   python      CPython standard library of the running python3: top-level *.py plus a few
               packages (json, email, asyncio, http, urllib, importlib, logging, concurrent,
               collections), tests excluded.
-  rust        src/**/*.rs of fixed crates from ~/.cargo/registry/src, at the versions pinned
-              by the repository's Cargo.lock (``cargo fetch`` if one is missing).
+  rust        src/**/*.rs of fixed crates at versions pinned below (RUST_CRATES), from
+              ~/.cargo/registry/src (``cargo fetch`` of a throw-away manifest if missing).
   javascript  npm packages (``npm pack`` of pinned versions, no dependencies): jquery 3.7.1
               src/, moment 2.30.1 src/lib/, lodash 4.17.21 lodash.js, commander 12.1.0 lib/.
   typescript  npm: rxjs 7.8.1 src/**/*.ts, @tanstack/query-core 5.62.0 src/**/*.ts.
@@ -19,7 +19,7 @@ same file list; setting one up again is a no-op (stamp files).
               encoding/json, net/http, sort, strconv, bufio, regexp, text/template.
   java        Debian openjdk-17-source src.zip: java.base java/util, java/util/concurrent,
               java/util/stream (top level of each).
-  c           tree-sitter runtime (lib src/*.c, *.h; version from Cargo.lock) and the grammar
+  c           tree-sitter runtime (lib src/*.c, *.h; versions pinned below) and the grammar
               crates' hand-written scanner.c, plus Brotli 1.1.0's C library (PyPI sdist).
   cpp         Debian googletest: every *.cc (src, tests, samples). *.h headers are left out:
               their language is ambiguous (cairn reads .h as C, lizard as C/C++).
@@ -42,6 +42,7 @@ import subprocess
 import sys
 import sysconfig
 import tarfile
+import tempfile
 import zipfile
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -61,8 +62,18 @@ LIZARD_LANG = {
 
 PY_PACKAGES = ["json", "email", "asyncio", "http", "urllib", "importlib", "logging",
                "concurrent", "collections"]
-RUST_CRATES = ["regex-syntax", "serde_json", "clap_builder", "toml_edit", "rayon-core",
-               "ignore", "globset", "tracing-subscriber"]
+# Pinned here, not taken from Cargo.lock, so that adding or updating a dependency of the
+# project never changes the corpus (and the parity numbers) under CI's feet.
+RUST_CRATES = {
+    "regex-syntax": "0.8.12",
+    "serde_json": "1.0.154",
+    "clap_builder": "4.6.7",
+    "toml_edit": "0.25.20+spec-1.1.0",
+    "rayon-core": "1.13.0",
+    "ignore": "0.4.35",
+    "globset": "0.4.22",
+    "tracing-subscriber": "0.3.23",
+}
 NPM_PACKAGES = {
     "jquery": "3.7.1",
     "moment": "2.30.1",
@@ -78,9 +89,20 @@ JAVA_SOURCE_PACKAGES = ["openjdk-17-source", "openjdk-21-source"]
 JAVA_DIRS = ["java.base/java/util", "java.base/java/util/concurrent",
              "java.base/java/util/stream"]
 BROTLI = ("Brotli", "1.1.0")
-TREE_SITTER_GRAMMARS = ["tree-sitter-c", "tree-sitter-cpp", "tree-sitter-go",
-                        "tree-sitter-java", "tree-sitter-javascript", "tree-sitter-python",
-                        "tree-sitter-rust", "tree-sitter-typescript"]
+# C corpus: tree-sitter's runtime and the grammars' hand-written scanners, pinned like above.
+TREE_SITTER_CRATES = {
+    "tree-sitter": "0.27.1",
+    "tree-sitter-c": "0.24.2",
+    "tree-sitter-cpp": "0.23.4",
+    "tree-sitter-go": "0.25.0",
+    "tree-sitter-java": "0.23.5",
+    "tree-sitter-javascript": "0.25.0",
+    "tree-sitter-python": "0.25.0",
+    "tree-sitter-rust": "0.24.2",
+    "tree-sitter-typescript": "0.23.2",
+}
+TREE_SITTER_GRAMMARS = [name for name in TREE_SITTER_CRATES if name != "tree-sitter"]
+PINNED_CRATES = {**RUST_CRATES, **TREE_SITTER_CRATES}
 
 
 @dataclass
@@ -162,45 +184,47 @@ def _rglob(root: Path, pattern: str, exclude_dirs=()) -> list[Path]:
 # Sources
 # --------------------------------------------------------------------------------------
 
-def _cargo_lock_versions() -> dict[str, list[str]]:
-    lock = tools.REPO / "Cargo.lock"
-    if not lock.exists():
-        tools.die(f"{lock} not found (the rust and c corpora take crate versions from it)")
-    versions: dict[str, list[str]] = {}
-    name = None
-    for line in lock.read_text().splitlines():
-        m = re.match(r'^name = "(.+)"$', line)
-        if m:
-            name = m.group(1)
-            continue
-        m = re.match(r'^version = "(.+)"$', line)
-        if m and name:
-            versions.setdefault(name, []).append(m.group(1))
-            name = None
-    return versions
-
-
 _fetched = False
 
 
-def registry_crate(name: str) -> Path | None:
-    """Unpacked source of crate ``name`` at the version Cargo.lock pins (highest if several)."""
-    global _fetched
-    versions = _cargo_lock_versions().get(name)
-    if not versions:
-        return None
-    version = sorted(versions, key=_version_key)[-1]
+def _registry_src() -> Path:
     cargo_home = Path(os.environ.get("CARGO_HOME") or Path.home() / ".cargo")
+    return cargo_home / "registry" / "src"
+
+
+def registry_crate(name: str) -> Path | None:
+    """Unpacked source of crate ``name`` at its pinned version (``PINNED_CRATES``), fetched
+    from crates.io through a throw-away manifest when the cargo registry does not have it."""
+    global _fetched
+    version = PINNED_CRATES.get(name)
+    if version is None:
+        tools.die(f"crate {name} has no pinned version in PINNED_CRATES")
     for attempt in range(2):
-        hits = sorted((cargo_home / "registry" / "src").glob(f"*/{name}-{version}"))
+        hits = sorted(_registry_src().glob(f"*/{name}-{version}"))
         if hits:
             return hits[0]
         if attempt == 0 and not _fetched and shutil.which("cargo"):
-            log("cargo fetch (crate sources missing from ~/.cargo/registry/src)")
-            subprocess.run(["cargo", "fetch"], cwd=tools.REPO)
+            _fetch_pinned_crates()
             _fetched = True
-    log(f"crate {name}-{version} not found in {cargo_home}/registry/src")
+    log(f"crate {name}-{version} not found in {_registry_src()}")
     return None
+
+
+def _fetch_pinned_crates() -> None:
+    """``cargo fetch`` of a manifest that depends on exactly the pinned versions."""
+    with tempfile.TemporaryDirectory(prefix="cairn-corpus-") as tmp:
+        root = Path(tmp)
+        deps = "\n".join(f'{name} = "={version}"' for name, version in PINNED_CRATES.items())
+        (root / "Cargo.toml").write_text(
+            '[package]\nname = "cairn-corpus-fetch"\nversion = "0.0.0"\nedition = "2021"\n'
+            f"[dependencies]\n{deps}\n"
+        )
+        (root / "src").mkdir()
+        (root / "src" / "lib.rs").write_text("")
+        log("cargo fetch of the pinned corpus crates")
+        res = subprocess.run(["cargo", "fetch", "--quiet"], cwd=root, capture_output=True, text=True)
+        if res.returncode != 0:
+            log(f"cargo fetch failed: {res.stderr.strip()[-800:]}")
 
 
 def _version_key(v: str):
