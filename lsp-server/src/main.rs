@@ -6,6 +6,8 @@
 mod check;
 mod cli;
 mod config_discovery;
+#[allow(dead_code)] // used by the language server, which is being built (issue 3)
+mod document;
 mod rules_cmd;
 
 use std::process::ExitCode;
