@@ -13,14 +13,17 @@ pub const DEFAULT_MAX_FILE_SIZE: u64 = 2 * 1024 * 1024;
     version,
     about = "Cairn: local code analysis for editors and CI",
     long_about = "Cairn: local code analysis for editors and CI.\n\n\
-                  The language server (stdio) is not available in this build yet; \
-                  `cairn-lsp check` runs the same analysis as a command-line linter.",
-    subcommand_required = true,
-    arg_required_else_help = true
+                  Without a subcommand (or with --stdio) it serves the Language Server \
+                  Protocol on standard input and output; `cairn-lsp check` runs the same \
+                  analysis as a command-line linter."
 )]
 pub struct Cli {
     #[command(subcommand)]
-    pub command: Command,
+    pub command: Option<Command>,
+
+    /// Serve the Language Server Protocol over standard input/output (the default).
+    #[arg(long)]
+    pub stdio: bool,
 }
 
 #[derive(Debug, Subcommand)]

@@ -60,6 +60,7 @@ impl Document {
         &self.text
     }
 
+    #[cfg(test)]
     pub fn tree(&self) -> &Tree {
         &self.tree
     }

@@ -1,14 +1,14 @@
 //! `cairn-lsp`: Cairn's language server and command-line linter.
 //!
-//! For now the binary offers the command-line side (`check`, `rules`); the language server
-//! itself comes later.
+//! Without a subcommand it serves LSP over stdio (`server`); `check` and `rules` are the
+//! command-line side.
 
 mod check;
 mod cli;
 mod config_discovery;
-#[allow(dead_code)] // used by the language server, which is being built (issue 3)
 mod document;
 mod rules_cmd;
+mod server;
 
 use std::process::ExitCode;
 
@@ -18,9 +18,26 @@ fn main() -> ExitCode {
     init_tracing();
     let cli = cli::Cli::parse();
     match cli.command {
-        cli::Command::Check(args) => check::run(&args),
-        cli::Command::Rules(args) => rules_cmd::run(&args),
+        Some(cli::Command::Check(args)) => check::run(&args),
+        Some(cli::Command::Rules(args)) => rules_cmd::run(&args),
+        None => serve(),
     }
+}
+
+/// The language server over stdio; stdout carries only protocol messages.
+fn serve() -> ExitCode {
+    let runtime = match tokio::runtime::Builder::new_multi_thread()
+        .enable_all()
+        .build()
+    {
+        Ok(runtime) => runtime,
+        Err(e) => {
+            eprintln!("cairn: cannot start the async runtime: {e}");
+            return ExitCode::from(2);
+        }
+    };
+    runtime.block_on(server::serve());
+    ExitCode::SUCCESS
 }
 
 /// Internal logs go to stderr, filtered by `CAIRN_LOG` (e.g. `CAIRN_LOG=debug`); user-facing

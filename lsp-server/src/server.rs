@@ -1,0 +1,338 @@
+//! The language server over stdio (tower-lsp-server): open documents, push diagnostics,
+//! quick fixes, hovers, code lenses and document symbols from the local analysis.
+//!
+//! Ordering: tower-lsp-server may run handlers concurrently (tower-lsp issue 284), so every
+//! state change — applying an edit and analysing the result — happens under one lock with no
+//! await inside; diagnostics carry the version they were computed for, and are not published
+//! when a newer version has arrived meanwhile.
+
+use std::collections::HashMap;
+use std::sync::Mutex;
+
+use cairn_analysis::{Config, FileAnalysis, FunctionMetrics, Language, Severity, Span};
+use tower_lsp_server::jsonrpc::Result;
+use tower_lsp_server::ls_types::*;
+use tower_lsp_server::{Client, LanguageServer, LspService, Server};
+
+use crate::document::{self, Change, Document, Encoding};
+
+pub async fn serve() {
+    let (service, socket) = LspService::new(Backend::new);
+    Server::new(tokio::io::stdin(), tokio::io::stdout(), socket)
+        .serve(service)
+        .await;
+}
+
+pub struct Backend {
+    client: Client,
+    state: Mutex<State>,
+}
+
+struct State {
+    encoding: Encoding,
+    config: Config,
+    documents: HashMap<Uri, Open>,
+}
+
+struct Open {
+    document: Document,
+    analysis: FileAnalysis,
+}
+
+impl Backend {
+    pub fn new(client: Client) -> Backend {
+        Backend {
+            client,
+            state: Mutex::new(State {
+                encoding: Encoding::Utf16,
+                config: Config::default(),
+                documents: HashMap::new(),
+            }),
+        }
+    }
+
+    /// Runs `f` on the state. A panic in an earlier handler poisons nothing for good: the
+    /// state is still consistent between handlers, so the lock is recovered.
+    fn with_state<T>(&self, f: impl FnOnce(&mut State) -> T) -> T {
+        let mut guard = self.state.lock().unwrap_or_else(|e| e.into_inner());
+        f(&mut guard)
+    }
+
+    async fn publish(&self, uri: Uri, published: Option<(Vec<Diagnostic>, i32)>) {
+        let Some((diagnostics, version)) = published else {
+            return;
+        };
+        let current = self.with_state(|s| s.documents.get(&uri).map(|o| o.document.version()));
+        if current == Some(version) {
+            self.client
+                .publish_diagnostics(uri, diagnostics, Some(version))
+                .await;
+        }
+    }
+}
+
+impl LanguageServer for Backend {
+    async fn initialize(&self, params: InitializeParams) -> Result<InitializeResult> {
+        let offers_utf8 = params
+            .capabilities
+            .general
+            .as_ref()
+            .and_then(|g| g.position_encodings.as_ref())
+            .is_some_and(|e| e.contains(&PositionEncodingKind::UTF8));
+        let encoding = if offers_utf8 {
+            Encoding::Utf8
+        } else {
+            Encoding::Utf16
+        };
+        self.with_state(|s| s.encoding = encoding);
+        Ok(InitializeResult {
+            server_info: Some(ServerInfo {
+                name: "cairn-lsp".to_string(),
+                version: Some(env!("CARGO_PKG_VERSION").to_string()),
+            }),
+            capabilities: ServerCapabilities {
+                position_encoding: Some(match encoding {
+                    Encoding::Utf8 => PositionEncodingKind::UTF8,
+                    Encoding::Utf16 => PositionEncodingKind::UTF16,
+                }),
+                text_document_sync: Some(TextDocumentSyncCapability::Kind(
+                    TextDocumentSyncKind::INCREMENTAL,
+                )),
+                code_action_provider: Some(CodeActionProviderCapability::Simple(true)),
+                hover_provider: Some(HoverProviderCapability::Simple(true)),
+                code_lens_provider: Some(CodeLensOptions {
+                    resolve_provider: Some(false),
+                }),
+                document_symbol_provider: Some(OneOf::Left(true)),
+                ..ServerCapabilities::default()
+            },
+            offset_encoding: None,
+        })
+    }
+
+    async fn shutdown(&self) -> Result<()> {
+        Ok(())
+    }
+
+    async fn did_open(&self, params: DidOpenTextDocumentParams) {
+        let item = params.text_document;
+        let language = Language::from_lsp_id(&item.language_id)
+            .or_else(|| Language::from_path(std::path::Path::new(item.uri.path().as_str())));
+        let Some(language) = language else {
+            // Not a language Cairn analyses: nothing to say about it.
+            return;
+        };
+        let uri = item.uri.clone();
+        let published = self.with_state(|s| {
+            let mut document = Document::new(item.text, language, item.version);
+            let analysis = document.analyze(&s.config, None);
+            let open = Open { document, analysis };
+            let published = diagnostics(&open, s.encoding);
+            s.documents.insert(item.uri, open);
+            Some(published)
+        });
+        self.publish(uri, published).await;
+    }
+
+    async fn did_change(&self, params: DidChangeTextDocumentParams) {
+        let uri = params.text_document.uri;
+        let version = params.text_document.version;
+        let published = self.with_state(|s| {
+            let encoding = s.encoding;
+            let config = s.config.clone();
+            let Some(open) = s.documents.get_mut(&uri) else {
+                tracing::warn!(%version, uri = uri.as_str(), "didChange for a document that is not open; ignored");
+                return None;
+            };
+            let changes: Vec<Change> = params
+                .content_changes
+                .into_iter()
+                .map(|c| Change {
+                    range: c.range.map(|r| (from_proto(r.start), from_proto(r.end))),
+                    text: c.text,
+                })
+                .collect();
+            open.document.apply(&changes, version, encoding);
+            open.analysis = open.document.analyze(&config, Some(&open.analysis));
+            Some(diagnostics(open, encoding))
+        });
+        self.publish(uri, published).await;
+    }
+
+    async fn did_close(&self, params: DidCloseTextDocumentParams) {
+        let uri = params.text_document.uri;
+        self.with_state(|s| s.documents.remove(&uri));
+        self.client.publish_diagnostics(uri, Vec::new(), None).await;
+    }
+
+    async fn code_action(&self, params: CodeActionParams) -> Result<Option<CodeActionResponse>> {
+        let uri = params.text_document.uri;
+        Ok(self.with_state(|s| {
+            let open = s.documents.get(&uri)?;
+            let encoding = s.encoding;
+            let doc = &open.document;
+            let start = doc.offset(from_proto(params.range.start), encoding);
+            let end = doc.offset(from_proto(params.range.end), encoding);
+            let mut actions = Vec::new();
+            for finding in &open.analysis.findings {
+                if !finding.span.intersects(start, end) {
+                    continue;
+                }
+                let diagnostic = to_diagnostic(doc, finding, encoding);
+                let suppress = cairn_analysis::suppression_fix(finding, doc.text(), doc.language());
+                let fixes = finding
+                    .fix
+                    .iter()
+                    .map(|fix| (fix, true))
+                    .chain(std::iter::once((&suppress, false)));
+                for (fix, preferred) in fixes {
+                    let edits = fix
+                        .edits
+                        .iter()
+                        .map(|e| TextEdit::new(to_range(doc, e.span, encoding), e.new_text.clone()))
+                        .collect();
+                    actions.push(CodeActionOrCommand::CodeAction(CodeAction {
+                        title: fix.title.clone(),
+                        kind: Some(CodeActionKind::QUICKFIX),
+                        diagnostics: Some(vec![diagnostic.clone()]),
+                        edit: Some(WorkspaceEdit {
+                            changes: Some(HashMap::from([(uri.clone(), edits)])),
+                            ..WorkspaceEdit::default()
+                        }),
+                        is_preferred: Some(preferred),
+                        ..CodeAction::default()
+                    }));
+                }
+            }
+            Some(actions)
+        }))
+    }
+
+    async fn hover(&self, params: HoverParams) -> Result<Option<Hover>> {
+        let at = params.text_document_position_params;
+        Ok(self.with_state(|s| {
+            let open = s.documents.get(&at.text_document.uri)?;
+            let offset = open.document.offset(from_proto(at.position), s.encoding);
+            // The innermost function around the cursor.
+            let function = open
+                .analysis
+                .functions
+                .iter()
+                .filter(|f| f.span.start_byte <= offset && offset <= f.span.end_byte)
+                .min_by_key(|f| f.span.end_byte - f.span.start_byte)?;
+            Some(Hover {
+                contents: HoverContents::Markup(MarkupContent {
+                    kind: MarkupKind::Markdown,
+                    value: metrics_table(function),
+                }),
+                range: Some(to_range(&open.document, function.name_span, s.encoding)),
+            })
+        }))
+    }
+
+    async fn code_lens(&self, params: CodeLensParams) -> Result<Option<Vec<CodeLens>>> {
+        Ok(self.with_state(|s| {
+            let open = s.documents.get(&params.text_document.uri)?;
+            let lenses = open
+                .analysis
+                .functions
+                .iter()
+                .filter(|f| !f.is_closure)
+                .map(|f| CodeLens {
+                    range: to_range(&open.document, f.name_span, s.encoding),
+                    command: Some(Command::new(
+                        format!("cyclomatic {} · cognitive {}", f.cyclomatic, f.cognitive),
+                        String::new(),
+                        None,
+                    )),
+                    data: None,
+                })
+                .collect();
+            Some(lenses)
+        }))
+    }
+
+    async fn document_symbol(
+        &self,
+        params: DocumentSymbolParams,
+    ) -> Result<Option<DocumentSymbolResponse>> {
+        Ok(self.with_state(|s| {
+            let open = s.documents.get(&params.text_document.uri)?;
+            #[allow(deprecated)] // `deprecated` is a required field of the struct
+            let symbols = open
+                .analysis
+                .functions
+                .iter()
+                .map(|f| DocumentSymbol {
+                    name: f.name.clone(),
+                    detail: Some(format!(
+                        "cyclomatic {}, cognitive {}",
+                        f.cyclomatic, f.cognitive
+                    )),
+                    kind: SymbolKind::FUNCTION,
+                    tags: None,
+                    deprecated: None,
+                    range: to_range(&open.document, f.span, s.encoding),
+                    selection_range: to_range(&open.document, f.name_span, s.encoding),
+                    children: None,
+                })
+                .collect();
+            Some(DocumentSymbolResponse::Nested(symbols))
+        }))
+    }
+}
+
+fn diagnostics(open: &Open, encoding: Encoding) -> (Vec<Diagnostic>, i32) {
+    let diagnostics = open
+        .analysis
+        .findings
+        .iter()
+        .map(|f| to_diagnostic(&open.document, f, encoding))
+        .collect();
+    (diagnostics, open.document.version())
+}
+
+fn to_diagnostic(
+    doc: &Document,
+    finding: &cairn_analysis::Finding,
+    encoding: Encoding,
+) -> Diagnostic {
+    Diagnostic {
+        range: to_range(doc, finding.span, encoding),
+        severity: Some(match finding.severity {
+            Severity::Error => DiagnosticSeverity::ERROR,
+            Severity::Warning => DiagnosticSeverity::WARNING,
+            Severity::Info => DiagnosticSeverity::INFORMATION,
+            Severity::Hint => DiagnosticSeverity::HINT,
+        }),
+        code: Some(NumberOrString::String(finding.rule.id().to_string())),
+        source: Some("cairn".to_string()),
+        message: finding.message.clone(),
+        ..Diagnostic::default()
+    }
+}
+
+fn to_range(doc: &Document, span: Span, encoding: Encoding) -> Range {
+    Range::new(
+        to_proto(doc.position(span.start_byte, encoding)),
+        to_proto(doc.position(span.end_byte, encoding)),
+    )
+}
+
+fn to_proto(p: document::Position) -> Position {
+    Position::new(p.line, p.character)
+}
+
+fn from_proto(p: Position) -> document::Position {
+    document::Position {
+        line: p.line,
+        character: p.character,
+    }
+}
+
+fn metrics_table(f: &FunctionMetrics) -> String {
+    format!(
+        "**{}** — lines {}–{}\n\n| metric | value |\n| --- | ---: |\n| cyclomatic | {} |\n| cognitive | {} |\n| nesting | {} |\n| parameters | {} |\n| lines of code | {} |\n",
+        f.name, f.start_line, f.end_line, f.cyclomatic, f.cognitive, f.nesting, f.params, f.lines
+    )
+}

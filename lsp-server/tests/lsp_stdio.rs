@@ -1,0 +1,203 @@
+//! The language server over stdio, driven by a minimal JSON-RPC client: initialize with an
+//! encoding offer, open a file, receive versioned diagnostics, ask for quick fixes, edit
+//! incrementally, and shut down cleanly.
+
+use std::io::{BufRead, BufReader, Read, Write};
+use std::process::{Child, ChildStdin, Command, Stdio};
+use std::sync::mpsc::{Receiver, channel};
+use std::time::Duration;
+
+use serde_json::{Value, json};
+
+struct Client {
+    child: Child,
+    stdin: ChildStdin,
+    messages: Receiver<Value>,
+    next_id: i64,
+}
+
+impl Client {
+    fn start() -> Client {
+        let mut child = Command::new(env!("CARGO_BIN_EXE_cairn-lsp"))
+            .stdin(Stdio::piped())
+            .stdout(Stdio::piped())
+            .stderr(Stdio::null())
+            .spawn()
+            .expect("cairn-lsp starts");
+        let stdin = child.stdin.take().unwrap();
+        let mut stdout = BufReader::new(child.stdout.take().unwrap());
+        let (tx, messages) = channel();
+        std::thread::spawn(move || {
+            loop {
+                let mut length = 0;
+                loop {
+                    let mut line = String::new();
+                    if stdout.read_line(&mut line).unwrap_or(0) == 0 {
+                        return;
+                    }
+                    let line = line.trim_end();
+                    if line.is_empty() {
+                        break;
+                    }
+                    if let Some(n) = line.strip_prefix("Content-Length: ") {
+                        length = n.parse().unwrap();
+                    }
+                }
+                let mut body = vec![0; length];
+                if stdout.read_exact(&mut body).is_err() {
+                    return;
+                }
+                if tx.send(serde_json::from_slice(&body).unwrap()).is_err() {
+                    return;
+                }
+            }
+        });
+        Client {
+            child,
+            stdin,
+            messages,
+            next_id: 1,
+        }
+    }
+
+    fn send(&mut self, message: Value) {
+        let body = message.to_string();
+        write!(self.stdin, "Content-Length: {}\r\n\r\n{body}", body.len()).unwrap();
+        self.stdin.flush().unwrap();
+    }
+
+    fn notify(&mut self, method: &str, params: Value) {
+        self.send(json!({"jsonrpc": "2.0", "method": method, "params": params}));
+    }
+
+    fn request(&mut self, method: &str, params: Value) -> Value {
+        let id = self.next_id;
+        self.next_id += 1;
+        self.send(json!({"jsonrpc": "2.0", "id": id, "method": method, "params": params}));
+        let reply = self.wait(|m| m["id"] == id);
+        reply.get("result").cloned().unwrap_or(Value::Null)
+    }
+
+    /// The next message matching `want`, skipping others (log messages, older diagnostics).
+    fn wait(&mut self, want: impl Fn(&Value) -> bool) -> Value {
+        loop {
+            let message = self
+                .messages
+                .recv_timeout(Duration::from_secs(20))
+                .expect("the server answered within 20 s");
+            if want(&message) {
+                return message;
+            }
+        }
+    }
+
+    fn diagnostics(&mut self, version: i64) -> Vec<Value> {
+        let message = self.wait(|m| {
+            m["method"] == "textDocument/publishDiagnostics" && m["params"]["version"] == version
+        });
+        message["params"]["diagnostics"].as_array().unwrap().clone()
+    }
+}
+
+const URI: &str = "file:///tmp/cairn-test/app.py";
+
+#[test]
+fn diagnostics_fixes_and_edits_over_stdio() {
+    let mut client = Client::start();
+    let init = client.request(
+        "initialize",
+        json!({"processId": null, "rootUri": null, "capabilities": {"general": {"positionEncodings": ["utf-8", "utf-16"]}}}),
+    );
+    assert_eq!(init["capabilities"]["positionEncoding"], "utf-8");
+    assert_eq!(init["capabilities"]["textDocumentSync"], 2);
+    client.notify("initialized", json!({}));
+
+    let text = "import yaml\n\ndef load(s):\n    return yaml.load(s)  # é\n";
+    client.notify(
+        "textDocument/didOpen",
+        json!({"textDocument": {"uri": URI, "languageId": "python", "version": 1, "text": text}}),
+    );
+    let diagnostics = client.diagnostics(1);
+    assert_eq!(diagnostics.len(), 1, "{diagnostics:?}");
+    assert_eq!(diagnostics[0]["code"], "security/unsafe-deserialization");
+    assert_eq!(diagnostics[0]["source"], "cairn");
+    assert_eq!(
+        diagnostics[0]["range"]["start"],
+        json!({"line": 3, "character": 11})
+    );
+
+    let actions = client.request(
+        "textDocument/codeAction",
+        json!({"textDocument": {"uri": URI}, "range": diagnostics[0]["range"], "context": {"diagnostics": diagnostics}}),
+    );
+    let titles: Vec<&str> = actions
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|a| a["title"].as_str().unwrap())
+        .collect();
+    assert_eq!(
+        titles,
+        [
+            "Use `yaml.safe_load`",
+            "Suppress `security/unsafe-deserialization` on this line"
+        ]
+    );
+    let edit = &actions[0]["edit"]["changes"][URI][0];
+    assert_eq!(edit["newText"], "safe_load");
+
+    // Apply the quick fix as an editor would: an incremental change (UTF-8 columns).
+    client.notify(
+        "textDocument/didChange",
+        json!({"textDocument": {"uri": URI, "version": 2}, "contentChanges": [{"range": edit["range"], "text": "safe_load"}]}),
+    );
+    assert!(client.diagnostics(2).is_empty());
+
+    // A change past the end of the line is clamped, not an error.
+    client.notify(
+        "textDocument/didChange",
+        json!({"textDocument": {"uri": URI, "version": 3}, "contentChanges": [{"range": {"start": {"line": 3, "character": 400}, "end": {"line": 3, "character": 500}}, "text": "\n    eval(s)"}]}),
+    );
+    let diagnostics = client.diagnostics(3);
+    assert_eq!(diagnostics.len(), 1);
+    assert_eq!(diagnostics[0]["code"], "security/eval");
+
+    let hover = client.request(
+        "textDocument/hover",
+        json!({"textDocument": {"uri": URI}, "position": {"line": 3, "character": 6}}),
+    );
+    assert!(
+        hover["contents"]["value"]
+            .as_str()
+            .unwrap()
+            .contains("| cyclomatic | 1 |")
+    );
+    let lenses = client.request(
+        "textDocument/codeLens",
+        json!({"textDocument": {"uri": URI}}),
+    );
+    assert_eq!(lenses[0]["command"]["title"], "cyclomatic 1 · cognitive 0");
+    let symbols = client.request(
+        "textDocument/documentSymbol",
+        json!({"textDocument": {"uri": URI}}),
+    );
+    assert_eq!(symbols[0]["name"], "load");
+
+    // Edits to a document that is not open, and unknown methods, do not stop the server.
+    client.notify(
+        "textDocument/didChange",
+        json!({"textDocument": {"uri": "file:///nope.py", "version": 9}, "contentChanges": [{"text": "x"}]}),
+    );
+    let unknown = {
+        let id = client.next_id;
+        client.next_id += 1;
+        client.send(json!({"jsonrpc": "2.0", "id": id, "method": "cairn/unknown", "params": {}}));
+        client.wait(|m| m["id"] == id)
+    };
+    assert_eq!(unknown["error"]["code"], -32601);
+
+    assert_eq!(client.request("shutdown", Value::Null), Value::Null);
+    client.notify("exit", Value::Null);
+    let status = client.child.wait().unwrap();
+    assert!(status.success(), "exit status {status}");
+}
