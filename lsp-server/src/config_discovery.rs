@@ -17,14 +17,16 @@ pub struct ResolvedConfig {
     pub root: Option<PathBuf>,
 }
 
-impl ResolvedConfig {
-    fn defaults() -> ResolvedConfig {
+impl Default for ResolvedConfig {
+    fn default() -> ResolvedConfig {
         ResolvedConfig {
             config: Config::default(),
             root: None,
         }
     }
+}
 
+impl ResolvedConfig {
     /// Is this file (a canonical path) excluded? A glob that matches one of the file's
     /// directories excludes everything below it, so `vendor` works as well as `vendor/**`.
     pub fn is_excluded(&self, file: &Path) -> bool {
@@ -57,7 +59,7 @@ impl ConfigDiscovery {
         let cwd = std::env::current_dir().and_then(|d| d.canonicalize()).ok();
         let mut discovery = ConfigDiscovery {
             fixed: None,
-            defaults: Arc::new(ResolvedConfig::defaults()),
+            defaults: Arc::new(ResolvedConfig::default()),
             by_dir: HashMap::new(),
             cwd,
         };

@@ -7,13 +7,14 @@
 //! when a newer version has arrived meanwhile.
 
 use std::collections::HashMap;
-use std::sync::Mutex;
+use std::sync::{Arc, Mutex};
 
-use cairn_analysis::{Config, FileAnalysis, FunctionMetrics, Language, Severity, Span};
+use cairn_analysis::{FileAnalysis, FunctionMetrics, Language, Severity, Span};
 use tower_lsp_server::jsonrpc::Result;
 use tower_lsp_server::ls_types::*;
 use tower_lsp_server::{Client, LanguageServer, LspService, Server};
 
+use crate::config_discovery::{ConfigDiscovery, ResolvedConfig};
 use crate::document::{self, Change, Document, Encoding};
 
 pub async fn serve() {
@@ -30,13 +31,33 @@ pub struct Backend {
 
 struct State {
     encoding: Encoding,
-    config: Config,
+    /// `.cairn.toml` lookup, cached per directory; `None` if the working directory is gone.
+    configs: Option<ConfigDiscovery>,
     documents: HashMap<Uri, Open>,
 }
 
 struct Open {
     document: Document,
     analysis: FileAnalysis,
+    config: Arc<ResolvedConfig>,
+}
+
+impl State {
+    /// The configuration for a document: the `.cairn.toml` found upward from its file, or the
+    /// defaults (for unsaved buffers, or when that file is broken: the error is returned so
+    /// the user is told, and the document is still analysed).
+    fn config_for(&mut self, uri: &Uri) -> (Arc<ResolvedConfig>, Option<String>) {
+        let dir = uri
+            .to_file_path()
+            .and_then(|p| p.parent().and_then(|d| d.canonicalize().ok()));
+        let (Some(dir), Some(configs)) = (dir, self.configs.as_mut()) else {
+            return (Arc::new(ResolvedConfig::default()), None);
+        };
+        match configs.for_dir(&dir) {
+            Ok(config) => (config, None),
+            Err(message) => (Arc::new(ResolvedConfig::default()), Some(message)),
+        }
+    }
 }
 
 impl Backend {
@@ -45,7 +66,7 @@ impl Backend {
             client,
             state: Mutex::new(State {
                 encoding: Encoding::Utf16,
-                config: Config::default(),
+                configs: ConfigDiscovery::new(None).ok(),
                 documents: HashMap::new(),
             }),
         }
@@ -123,14 +144,28 @@ impl LanguageServer for Backend {
             return;
         };
         let uri = item.uri.clone();
-        let published = self.with_state(|s| {
+        let (published, config_error) = self.with_state(|s| {
+            let (config, config_error) = s.config_for(&item.uri);
             let mut document = Document::new(item.text, language, item.version);
-            let analysis = document.analyze(&s.config, None);
-            let open = Open { document, analysis };
+            let analysis = document.analyze(&config.config, None);
+            let open = Open {
+                document,
+                analysis,
+                config,
+            };
             let published = diagnostics(&open, s.encoding);
             s.documents.insert(item.uri, open);
-            Some(published)
+            (Some(published), config_error)
         });
+        if let Some(message) = config_error {
+            tracing::warn!("{message}");
+            self.client
+                .show_message(
+                    MessageType::ERROR,
+                    format!("Cairn: {message} (using the defaults)"),
+                )
+                .await;
+        }
         self.publish(uri, published).await;
     }
 
@@ -139,7 +174,6 @@ impl LanguageServer for Backend {
         let version = params.text_document.version;
         let published = self.with_state(|s| {
             let encoding = s.encoding;
-            let config = s.config.clone();
             let Some(open) = s.documents.get_mut(&uri) else {
                 tracing::warn!(%version, uri = uri.as_str(), "didChange for a document that is not open; ignored");
                 return None;
@@ -153,7 +187,9 @@ impl LanguageServer for Backend {
                 })
                 .collect();
             open.document.apply(&changes, version, encoding);
-            open.analysis = open.document.analyze(&config, Some(&open.analysis));
+            open.analysis = open
+                .document
+                .analyze(&open.config.config, Some(&open.analysis));
             Some(diagnostics(open, encoding))
         });
         self.publish(uri, published).await;

@@ -201,3 +201,65 @@ fn diagnostics_fixes_and_edits_over_stdio() {
     let status = client.child.wait().unwrap();
     assert!(status.success(), "exit status {status}");
 }
+
+fn initialized_client() -> Client {
+    let mut client = Client::start();
+    client.request(
+        "initialize",
+        json!({"processId": null, "rootUri": null, "capabilities": {}}),
+    );
+    client.notify("initialized", json!({}));
+    client
+}
+
+#[test]
+fn the_nearest_cairn_toml_applies_and_a_broken_one_is_reported() {
+    let dir = tempfile::tempdir().unwrap();
+    let good = dir.path().join("good");
+    let bad = dir.path().join("bad");
+    std::fs::create_dir_all(&good).unwrap();
+    std::fs::create_dir_all(&bad).unwrap();
+    std::fs::write(
+        good.join(".cairn.toml"),
+        "[rules]\nignore = [\"security/eval\"]\n",
+    )
+    .unwrap();
+    std::fs::write(
+        bad.join(".cairn.toml"),
+        "[rules]\nignore = [\"security/evil\"]\n",
+    )
+    .unwrap();
+    let text = "def f(x):\n    return eval(x)\n";
+    let mut client = initialized_client();
+
+    let good_uri = format!("file://{}", good.join("a.py").display());
+    client.notify(
+        "textDocument/didOpen",
+        json!({"textDocument": {"uri": good_uri, "languageId": "python", "version": 1, "text": text}}),
+    );
+    assert!(
+        client.diagnostics(1).is_empty(),
+        "security/eval is ignored there"
+    );
+
+    let bad_uri = format!("file://{}", bad.join("a.py").display());
+    client.notify(
+        "textDocument/didOpen",
+        json!({"textDocument": {"uri": bad_uri, "languageId": "python", "version": 7, "text": text}}),
+    );
+    let message = client.wait(|m| m["method"] == "window/showMessage");
+    let shown = message["params"]["message"].as_str().unwrap();
+    assert!(
+        shown.contains(".cairn.toml") && shown.contains("security/evil"),
+        "{shown}"
+    );
+    let diagnostics = client.diagnostics(7);
+    assert_eq!(
+        diagnostics[0]["code"], "security/eval",
+        "the defaults apply meanwhile"
+    );
+
+    client.request("shutdown", Value::Null);
+    client.notify("exit", Value::Null);
+    assert!(client.child.wait().unwrap().success());
+}
