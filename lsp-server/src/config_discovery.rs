@@ -10,20 +10,11 @@ use cairn_analysis::Config;
 use cairn_analysis::config::CONFIG_FILE_NAME;
 
 /// A configuration and the directory its `[files] exclude` globs are relative to.
-#[derive(Debug)]
+#[derive(Debug, Default)]
 pub struct ResolvedConfig {
     pub config: Config,
     /// The canonical directory holding the configuration file; `None` for the defaults.
     pub root: Option<PathBuf>,
-}
-
-impl Default for ResolvedConfig {
-    fn default() -> ResolvedConfig {
-        ResolvedConfig {
-            config: Config::default(),
-            root: None,
-        }
-    }
 }
 
 impl ResolvedConfig {
