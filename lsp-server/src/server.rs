@@ -72,11 +72,23 @@ impl Backend {
         }
     }
 
-    /// Runs `f` on the state. A panic in an earlier handler poisons nothing for good: the
-    /// state is still consistent between handlers, so the lock is recovered.
-    fn with_state<T>(&self, f: impl FnOnce(&mut State) -> T) -> T {
+    /// Runs `f` on the state. A panic inside (a bug, never input: nothing may panic on input)
+    /// is caught and logged, and the handler answers as if it had nothing to say, so one bad
+    /// request never takes the server down; the poisoned lock is recovered for the next one.
+    fn with_state<T: Default>(&self, f: impl FnOnce(&mut State) -> T) -> T {
         let mut guard = self.state.lock().unwrap_or_else(|e| e.into_inner());
-        f(&mut guard)
+        match std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| f(&mut guard))) {
+            Ok(value) => value,
+            Err(panic) => {
+                let what = panic
+                    .downcast_ref::<&str>()
+                    .map(|s| s.to_string())
+                    .or_else(|| panic.downcast_ref::<String>().cloned())
+                    .unwrap_or_default();
+                tracing::error!("internal error in a request handler (please report it): {what}");
+                T::default()
+            }
+        }
     }
 
     async fn publish(&self, uri: Uri, published: Option<(Vec<Diagnostic>, i32)>) {
@@ -119,7 +131,15 @@ impl LanguageServer for Backend {
                 text_document_sync: Some(TextDocumentSyncCapability::Kind(
                     TextDocumentSyncKind::INCREMENTAL,
                 )),
-                code_action_provider: Some(CodeActionProviderCapability::Simple(true)),
+                code_action_provider: Some(CodeActionProviderCapability::Options(
+                    CodeActionOptions {
+                        code_action_kinds: Some(vec![
+                            CodeActionKind::QUICKFIX,
+                            CodeActionKind::new(FIX_ALL),
+                        ]),
+                        ..CodeActionOptions::default()
+                    },
+                )),
                 hover_provider: Some(HoverProviderCapability::Simple(true)),
                 code_lens_provider: Some(CodeLensOptions {
                     resolve_provider: Some(false),
@@ -203,6 +223,7 @@ impl LanguageServer for Backend {
 
     async fn code_action(&self, params: CodeActionParams) -> Result<Option<CodeActionResponse>> {
         let uri = params.text_document.uri;
+        let only = params.context.only;
         Ok(self.with_state(|s| {
             let open = s.documents.get(&uri)?;
             let encoding = s.encoding;
@@ -210,35 +231,35 @@ impl LanguageServer for Backend {
             let start = doc.offset(from_proto(params.range.start), encoding);
             let end = doc.offset(from_proto(params.range.end), encoding);
             let mut actions = Vec::new();
-            for finding in &open.analysis.findings {
-                if !finding.span.intersects(start, end) {
-                    continue;
-                }
-                let diagnostic = to_diagnostic(doc, finding, encoding);
-                let suppress = cairn_analysis::suppression_fix(finding, doc.text(), doc.language());
-                let fixes = finding
-                    .fix
-                    .iter()
-                    .map(|fix| (fix, true))
-                    .chain(std::iter::once((&suppress, false)));
-                for (fix, preferred) in fixes {
-                    let edits = fix
-                        .edits
+            if requested(&only, CodeActionKind::QUICKFIX.as_str()) {
+                for finding in &open.analysis.findings {
+                    if !finding.span.intersects(start, end) {
+                        continue;
+                    }
+                    let diagnostic = to_diagnostic(doc, finding, encoding);
+                    let suppress =
+                        cairn_analysis::suppression_fix(finding, doc.text(), doc.language());
+                    let fixes = finding
+                        .fix
                         .iter()
-                        .map(|e| TextEdit::new(to_range(doc, e.span, encoding), e.new_text.clone()))
-                        .collect();
-                    actions.push(CodeActionOrCommand::CodeAction(CodeAction {
-                        title: fix.title.clone(),
-                        kind: Some(CodeActionKind::QUICKFIX),
-                        diagnostics: Some(vec![diagnostic.clone()]),
-                        edit: Some(WorkspaceEdit {
-                            changes: Some(HashMap::from([(uri.clone(), edits)])),
-                            ..WorkspaceEdit::default()
-                        }),
-                        is_preferred: Some(preferred),
-                        ..CodeAction::default()
-                    }));
+                        .map(|fix| (fix, true))
+                        .chain(std::iter::once((&suppress, false)));
+                    for (fix, preferred) in fixes {
+                        actions.push(CodeActionOrCommand::CodeAction(CodeAction {
+                            title: fix.title.clone(),
+                            kind: Some(CodeActionKind::QUICKFIX),
+                            diagnostics: Some(vec![diagnostic.clone()]),
+                            edit: Some(workspace_edit(&uri, doc, fix.edits.iter(), encoding)),
+                            is_preferred: Some(preferred),
+                            ..CodeAction::default()
+                        }));
+                    }
                 }
+            }
+            if requested(&only, FIX_ALL)
+                && let Some(action) = fix_all(&uri, open, encoding)
+            {
+                actions.push(CodeActionOrCommand::CodeAction(action));
             }
             Some(actions)
         }))
@@ -315,6 +336,76 @@ impl LanguageServer for Backend {
                 .collect();
             Some(DocumentSymbolResponse::Nested(symbols))
         }))
+    }
+}
+
+/// The kind of the action that applies every quick fix of a document (on save, in VS Code).
+const FIX_ALL: &str = "source.fixAll.cairn";
+
+/// Does the client's `only` filter ask for actions of `kind`? (`source` asks for
+/// `source.fixAll.cairn`; no filter asks for everything.)
+fn requested(only: &Option<Vec<CodeActionKind>>, kind: &str) -> bool {
+    only.as_ref().is_none_or(|kinds| {
+        kinds.iter().any(|k| {
+            let k = k.as_str();
+            kind == k
+                || kind
+                    .strip_prefix(k)
+                    .is_some_and(|rest| rest.starts_with('.'))
+        })
+    })
+}
+
+/// One action with every quick fix of the document; a fix whose edits overlap an earlier
+/// one is left for the next round.
+fn fix_all(uri: &Uri, open: &Open, encoding: Encoding) -> Option<CodeAction> {
+    let mut edits: Vec<&cairn_analysis::Edit> = Vec::new();
+    let mut fixes: Vec<&cairn_analysis::Fix> = open
+        .analysis
+        .findings
+        .iter()
+        .filter_map(|f| f.fix.as_ref())
+        .collect();
+    fixes.sort_by_key(|fix| fix.edits.first().map(|e| e.span.start_byte));
+    for fix in fixes {
+        let overlaps = fix.edits.iter().any(|e| {
+            edits.iter().any(|taken| {
+                e.span.start_byte < taken.span.end_byte.max(taken.span.start_byte + 1)
+                    && taken.span.start_byte < e.span.end_byte.max(e.span.start_byte + 1)
+            })
+        });
+        if !overlaps {
+            edits.extend(&fix.edits);
+        }
+    }
+    if edits.is_empty() {
+        return None;
+    }
+    Some(CodeAction {
+        title: "Apply every Cairn quick fix".to_string(),
+        kind: Some(CodeActionKind::new(FIX_ALL)),
+        edit: Some(workspace_edit(
+            uri,
+            &open.document,
+            edits.into_iter(),
+            encoding,
+        )),
+        ..CodeAction::default()
+    })
+}
+
+fn workspace_edit<'e>(
+    uri: &Uri,
+    doc: &Document,
+    edits: impl Iterator<Item = &'e cairn_analysis::Edit>,
+    encoding: Encoding,
+) -> WorkspaceEdit {
+    let edits = edits
+        .map(|e| TextEdit::new(to_range(doc, e.span, encoding), e.new_text.clone()))
+        .collect();
+    WorkspaceEdit {
+        changes: Some(HashMap::from([(uri.clone(), edits)])),
+        ..WorkspaceEdit::default()
     }
 }
 

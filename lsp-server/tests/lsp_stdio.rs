@@ -128,7 +128,7 @@ fn diagnostics_fixes_and_edits_over_stdio() {
 
     let actions = client.request(
         "textDocument/codeAction",
-        json!({"textDocument": {"uri": URI}, "range": diagnostics[0]["range"], "context": {"diagnostics": diagnostics}}),
+        json!({"textDocument": {"uri": URI}, "range": diagnostics[0]["range"], "context": {"diagnostics": diagnostics, "only": ["quickfix"]}}),
     );
     let titles: Vec<&str> = actions
         .as_array()
@@ -259,6 +259,58 @@ fn the_nearest_cairn_toml_applies_and_a_broken_one_is_reported() {
         "the defaults apply meanwhile"
     );
 
+    client.request("shutdown", Value::Null);
+    client.notify("exit", Value::Null);
+    assert!(client.child.wait().unwrap().success());
+}
+
+#[test]
+fn source_fix_all_applies_every_quick_fix_at_once() {
+    let mut client = initialized_client();
+    let text = "import hashlib, requests, yaml\nyaml.load(a)\nhashlib.md5(b)\nrequests.get(u, verify=False, timeout=3)\n";
+    client.notify(
+        "textDocument/didOpen",
+        json!({"textDocument": {"uri": URI, "languageId": "python", "version": 1, "text": text}}),
+    );
+    assert_eq!(client.diagnostics(1).len(), 3);
+    let actions = client.request(
+        "textDocument/codeAction",
+        json!({"textDocument": {"uri": URI}, "range": {"start": {"line": 0, "character": 0}, "end": {"line": 0, "character": 0}}, "context": {"diagnostics": [], "only": ["source.fixAll"]}}),
+    );
+    let actions = actions.as_array().unwrap();
+    assert_eq!(actions.len(), 1, "{actions:?}");
+    assert_eq!(actions[0]["kind"], "source.fixAll.cairn");
+    let mut edits = actions[0]["edit"]["changes"][URI]
+        .as_array()
+        .unwrap()
+        .clone();
+    assert_eq!(edits.len(), 3);
+    // Apply them, last first, the way an editor applies a WorkspaceEdit.
+    edits.sort_by_key(|e| {
+        (
+            e["range"]["start"]["line"].as_u64(),
+            e["range"]["start"]["character"].as_u64(),
+        )
+    });
+    let mut lines: Vec<String> = text.lines().map(str::to_string).collect();
+    for edit in edits.iter().rev() {
+        let (line, start, end) = (
+            edit["range"]["start"]["line"].as_u64().unwrap() as usize,
+            edit["range"]["start"]["character"].as_u64().unwrap() as usize,
+            edit["range"]["end"]["character"].as_u64().unwrap() as usize,
+        );
+        assert_eq!(edit["range"]["end"]["line"], edit["range"]["start"]["line"]);
+        lines[line].replace_range(start..end, edit["newText"].as_str().unwrap());
+    }
+    assert_eq!(
+        lines,
+        [
+            "import hashlib, requests, yaml",
+            "yaml.safe_load(a)",
+            "hashlib.sha256(b)",
+            "requests.get(u, timeout=3)"
+        ]
+    );
     client.request("shutdown", Value::Null);
     client.notify("exit", Value::Null);
     assert!(client.child.wait().unwrap().success());
