@@ -31,6 +31,9 @@ pub struct Backend {
 
 struct State {
     encoding: Encoding,
+    /// The client pulls diagnostics (`textDocument/diagnostic`): then none are pushed, so
+    /// nothing is reported twice.
+    pull: bool,
     /// `.cairn.toml` lookup, cached per directory; `None` if the working directory is gone.
     configs: Option<ConfigDiscovery>,
     documents: HashMap<Uri, Open>,
@@ -66,6 +69,7 @@ impl Backend {
             client,
             state: Mutex::new(State {
                 encoding: Encoding::Utf16,
+                pull: false,
                 configs: ConfigDiscovery::new(None).ok(),
                 documents: HashMap::new(),
             }),
@@ -95,6 +99,9 @@ impl Backend {
         let Some((diagnostics, version)) = published else {
             return;
         };
+        if self.with_state(|s| s.pull) {
+            return;
+        }
         let current = self.with_state(|s| s.documents.get(&uri).map(|o| o.document.version()));
         if current == Some(version) {
             self.client
@@ -117,7 +124,15 @@ impl LanguageServer for Backend {
         } else {
             Encoding::Utf16
         };
-        self.with_state(|s| s.encoding = encoding);
+        let pull = params
+            .capabilities
+            .text_document
+            .as_ref()
+            .is_some_and(|t| t.diagnostic.is_some());
+        self.with_state(|s| {
+            s.encoding = encoding;
+            s.pull = pull;
+        });
         Ok(InitializeResult {
             server_info: Some(ServerInfo {
                 name: "cairn-lsp".to_string(),
@@ -140,6 +155,14 @@ impl LanguageServer for Backend {
                         ..CodeActionOptions::default()
                     },
                 )),
+                diagnostic_provider: pull.then(|| {
+                    DiagnosticServerCapabilities::Options(DiagnosticOptions {
+                        identifier: Some("cairn".to_string()),
+                        inter_file_dependencies: false,
+                        workspace_diagnostics: false,
+                        work_done_progress_options: WorkDoneProgressOptions::default(),
+                    })
+                }),
                 hover_provider: Some(HoverProviderCapability::Simple(true)),
                 code_lens_provider: Some(CodeLensOptions {
                     resolve_provider: Some(false),
@@ -217,8 +240,13 @@ impl LanguageServer for Backend {
 
     async fn did_close(&self, params: DidCloseTextDocumentParams) {
         let uri = params.text_document.uri;
-        self.with_state(|s| s.documents.remove(&uri));
-        self.client.publish_diagnostics(uri, Vec::new(), None).await;
+        let pull = self.with_state(|s| {
+            s.documents.remove(&uri);
+            s.pull
+        });
+        if !pull {
+            self.client.publish_diagnostics(uri, Vec::new(), None).await;
+        }
     }
 
     async fn code_action(&self, params: CodeActionParams) -> Result<Option<CodeActionResponse>> {
@@ -263,6 +291,26 @@ impl LanguageServer for Backend {
             }
             Some(actions)
         }))
+    }
+
+    async fn diagnostic(
+        &self,
+        params: DocumentDiagnosticParams,
+    ) -> Result<DocumentDiagnosticReportResult> {
+        let items = self.with_state(|s| {
+            let open = s.documents.get(&params.text_document.uri)?;
+            Some(diagnostics(open, s.encoding).0)
+        });
+        Ok(DocumentDiagnosticReportResult::Report(
+            DocumentDiagnosticReport::Full(RelatedFullDocumentDiagnosticReport {
+                related_documents: None,
+                full_document_diagnostic_report: FullDocumentDiagnosticReport {
+                    result_id: None,
+                    // A document Cairn does not analyse has no diagnostics.
+                    items: items.unwrap_or_default(),
+                },
+            }),
+        ))
     }
 
     async fn hover(&self, params: HoverParams) -> Result<Option<Hover>> {

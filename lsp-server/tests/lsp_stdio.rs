@@ -79,7 +79,7 @@ impl Client {
     }
 
     /// The next message matching `want`, skipping others (log messages, older diagnostics).
-    fn wait(&mut self, want: impl Fn(&Value) -> bool) -> Value {
+    fn wait(&mut self, mut want: impl FnMut(&Value) -> bool) -> Value {
         loop {
             let message = self
                 .messages
@@ -311,6 +311,42 @@ fn source_fix_all_applies_every_quick_fix_at_once() {
             "requests.get(u, timeout=3)"
         ]
     );
+    client.request("shutdown", Value::Null);
+    client.notify("exit", Value::Null);
+    assert!(client.child.wait().unwrap().success());
+}
+
+#[test]
+fn a_client_that_pulls_diagnostics_gets_them_only_by_pulling() {
+    let mut client = Client::start();
+    let init = client.request(
+        "initialize",
+        json!({"processId": null, "rootUri": null, "capabilities": {"textDocument": {"diagnostic": {}}}}),
+    );
+    assert_eq!(
+        init["capabilities"]["diagnosticProvider"]["identifier"],
+        "cairn"
+    );
+    assert_eq!(init["capabilities"]["positionEncoding"], "utf-16");
+    client.notify("initialized", json!({}));
+    client.notify(
+        "textDocument/didOpen",
+        json!({"textDocument": {"uri": URI, "languageId": "python", "version": 1, "text": "eval(x)\n"}}),
+    );
+    let id = client.next_id;
+    client.next_id += 1;
+    client.send(json!({"jsonrpc": "2.0", "id": id, "method": "textDocument/diagnostic", "params": {"textDocument": {"uri": URI}}}));
+    let mut pushed = false;
+    let reply = client.wait(|m| {
+        pushed |= m["method"] == "textDocument/publishDiagnostics";
+        m["id"] == id
+    });
+    assert!(
+        !pushed,
+        "diagnostics were pushed to a client that pulls them"
+    );
+    assert_eq!(reply["result"]["kind"], "full");
+    assert_eq!(reply["result"]["items"][0]["code"], "security/eval");
     client.request("shutdown", Value::Null);
     client.notify("exit", Value::Null);
     assert!(client.child.wait().unwrap().success());
