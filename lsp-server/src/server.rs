@@ -14,6 +14,8 @@ use tower_lsp_server::jsonrpc::Result;
 use tower_lsp_server::ls_types::*;
 use tower_lsp_server::{Client, LanguageServer, LspService, Server};
 
+use cairn_analysis::config::CONFIG_FILE_NAME;
+
 use crate::config_discovery::{ConfigDiscovery, ResolvedConfig};
 use crate::document::{self, Change, Document, Encoding};
 
@@ -34,6 +36,8 @@ struct State {
     /// The client pulls diagnostics (`textDocument/diagnostic`): then none are pushed, so
     /// nothing is reported twice.
     pull: bool,
+    /// The client accepts a dynamic watcher for `.cairn.toml` files.
+    watch_configs: bool,
     /// `.cairn.toml` lookup, cached per directory; `None` if the working directory is gone.
     configs: Option<ConfigDiscovery>,
     documents: HashMap<Uri, Open>,
@@ -70,6 +74,7 @@ impl Backend {
             state: Mutex::new(State {
                 encoding: Encoding::Utf16,
                 pull: false,
+                watch_configs: false,
                 configs: ConfigDiscovery::new(None).ok(),
                 documents: HashMap::new(),
             }),
@@ -92,6 +97,42 @@ impl Backend {
                 tracing::error!("internal error in a request handler (please report it): {what}");
                 T::default()
             }
+        }
+    }
+
+    /// Reads every `.cairn.toml` again, analyses the open documents with what they now say
+    /// and republishes their diagnostics.
+    async fn reload(&self) {
+        let (published, errors) = self.with_state(|s| {
+            s.configs = ConfigDiscovery::new(None).ok();
+            let uris: Vec<Uri> = s.documents.keys().cloned().collect();
+            let mut published = Vec::new();
+            let mut errors = Vec::new();
+            for uri in uris {
+                let (config, error) = s.config_for(&uri);
+                errors.extend(error);
+                let encoding = s.encoding;
+                if let Some(open) = s.documents.get_mut(&uri) {
+                    open.analysis = open.document.analyze(&config.config, None);
+                    open.config = config;
+                    published.push((uri, Some(diagnostics(open, encoding))));
+                }
+            }
+            errors.sort();
+            errors.dedup();
+            (published, errors)
+        });
+        for message in errors {
+            tracing::warn!("{message}");
+            self.client
+                .show_message(
+                    MessageType::ERROR,
+                    format!("Cairn: {message} (using the defaults)"),
+                )
+                .await;
+        }
+        for (uri, diagnostics) in published {
+            self.publish(uri, diagnostics).await;
         }
     }
 
@@ -129,9 +170,17 @@ impl LanguageServer for Backend {
             .text_document
             .as_ref()
             .is_some_and(|t| t.diagnostic.is_some());
+        let watch_configs = params
+            .capabilities
+            .workspace
+            .as_ref()
+            .and_then(|w| w.did_change_watched_files.as_ref())
+            .and_then(|d| d.dynamic_registration)
+            .unwrap_or(false);
         self.with_state(|s| {
             s.encoding = encoding;
             s.pull = pull;
+            s.watch_configs = watch_configs;
         });
         Ok(InitializeResult {
             server_info: Some(ServerInfo {
@@ -174,8 +223,43 @@ impl LanguageServer for Backend {
         })
     }
 
+    async fn initialized(&self, _: InitializedParams) {
+        if !self.with_state(|s| s.watch_configs) {
+            return;
+        }
+        let watcher = FileSystemWatcher {
+            glob_pattern: GlobPattern::String(format!("**/{CONFIG_FILE_NAME}")),
+            kind: None,
+        };
+        let registration = Registration {
+            id: "cairn-config-watcher".to_string(),
+            method: "workspace/didChangeWatchedFiles".to_string(),
+            register_options: serde_json::to_value(DidChangeWatchedFilesRegistrationOptions {
+                watchers: vec![watcher],
+            })
+            .ok(),
+        };
+        if let Err(e) = self.client.register_capability(vec![registration]).await {
+            tracing::warn!("the client refused to watch {CONFIG_FILE_NAME} files: {e}");
+        }
+    }
+
     async fn shutdown(&self) -> Result<()> {
         Ok(())
+    }
+
+    async fn did_change_configuration(&self, _: DidChangeConfigurationParams) {
+        self.reload().await;
+    }
+
+    async fn did_change_watched_files(&self, params: DidChangeWatchedFilesParams) {
+        let touches_config = params
+            .changes
+            .iter()
+            .any(|c| c.uri.path().as_str().ends_with(CONFIG_FILE_NAME));
+        if touches_config {
+            self.reload().await;
+        }
     }
 
     async fn did_open(&self, params: DidOpenTextDocumentParams) {

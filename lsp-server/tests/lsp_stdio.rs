@@ -259,6 +259,21 @@ fn the_nearest_cairn_toml_applies_and_a_broken_one_is_reported() {
         "the defaults apply meanwhile"
     );
 
+    // The user mends the file; the client reports the change; diagnostics follow it.
+    std::fs::write(
+        bad.join(".cairn.toml"),
+        "[rules]\nignore = [\"security\"]\n",
+    )
+    .unwrap();
+    client.notify(
+        "workspace/didChangeWatchedFiles",
+        json!({"changes": [{"uri": format!("file://{}", bad.join(".cairn.toml").display()), "type": 2}]}),
+    );
+    assert!(
+        client.diagnostics(7).is_empty(),
+        "the mended configuration applies"
+    );
+
     client.request("shutdown", Value::Null);
     client.notify("exit", Value::Null);
     assert!(client.child.wait().unwrap().success());
