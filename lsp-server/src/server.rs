@@ -123,17 +123,22 @@ impl Backend {
             (published, errors)
         });
         for message in errors {
-            tracing::warn!("{message}");
-            self.client
-                .show_message(
-                    MessageType::ERROR,
-                    format!("Cairn: {message} (using the defaults)"),
-                )
-                .await;
+            self.config_error(&message).await;
         }
         for (uri, diagnostics) in published {
             self.publish(uri, diagnostics).await;
         }
+    }
+
+    /// Tells the user a `.cairn.toml` is broken (the defaults apply until it is mended).
+    async fn config_error(&self, message: &str) {
+        tracing::warn!("{message}");
+        self.client
+            .show_message(
+                MessageType::ERROR,
+                format!("Cairn: {message} (using the defaults)"),
+            )
+            .await;
     }
 
     async fn publish(&self, uri: Uri, published: Option<(Vec<Diagnostic>, i32)>) {
@@ -285,13 +290,7 @@ impl LanguageServer for Backend {
             (Some(published), config_error)
         });
         if let Some(message) = config_error {
-            tracing::warn!("{message}");
-            self.client
-                .show_message(
-                    MessageType::ERROR,
-                    format!("Cairn: {message} (using the defaults)"),
-                )
-                .await;
+            self.config_error(&message).await;
         }
         self.publish(uri, published).await;
     }
