@@ -6,7 +6,7 @@
 //! the same order.
 
 mod report;
-mod walk;
+pub mod walk;
 
 use std::collections::HashMap;
 use std::io::Write;
@@ -249,37 +249,51 @@ enum Outcome {
 /// Git's test for binary content: a NUL byte in the first 8000 bytes.
 const BINARY_SNIFF_LEN: usize = 8000;
 
+/// Why a file was not analysed.
+pub enum Unreadable {
+    /// Not source text (binary, not UTF-8, too large): a note, not an error.
+    Skipped(String),
+    /// It could not be read: an error.
+    Failed(String),
+}
+
+/// Reads a file to analyse: its text without a byte-order mark (editors hide it, and
+/// columns on the first line should match what they show), or why it is not analysed.
+pub fn read_source(path: &Path, max_size: u64) -> Result<String, Unreadable> {
+    let failed =
+        |e: std::io::Error| Unreadable::Failed(format!("{}: {}", path.display(), io_message(&e)));
+    let size = std::fs::metadata(path).map_err(failed)?.len();
+    if size > max_size {
+        return Err(Unreadable::Skipped(format!(
+            "larger than {max_size} bytes ({size} bytes); raise --max-file-size to check it"
+        )));
+    }
+    let bytes = std::fs::read(path).map_err(failed)?;
+    if bytes[..bytes.len().min(BINARY_SNIFF_LEN)].contains(&0) {
+        return Err(Unreadable::Skipped("binary file".to_string()));
+    }
+    let Ok(mut text) = String::from_utf8(bytes) else {
+        return Err(Unreadable::Skipped("not UTF-8 text".to_string()));
+    };
+    if text.starts_with('\u{feff}') {
+        text.drain(..'\u{feff}'.len_utf8());
+    }
+    Ok(text)
+}
+
 fn check_file(candidate: &walk::Candidate, config: &ResolvedConfig, max_size: u64) -> Outcome {
     let path = &candidate.path;
-    let skipped = |reason: String| {
-        Outcome::Skipped(Skipped {
-            path: path.clone(),
-            reason,
-        })
+    let source = match read_source(path, max_size) {
+        Ok(source) => source,
+        Err(Unreadable::Skipped(reason)) => {
+            return Outcome::Skipped(Skipped {
+                path: path.clone(),
+                reason,
+            });
+        }
+        Err(Unreadable::Failed(message)) => return Outcome::Failed(message),
     };
-    let failed =
-        |e: std::io::Error| Outcome::Failed(format!("{}: {}", path.display(), io_message(&e)));
-    let size = match std::fs::metadata(path) {
-        Ok(meta) => meta.len(),
-        Err(e) => return failed(e),
-    };
-    if size > max_size {
-        return skipped(format!(
-            "larger than {max_size} bytes ({size} bytes); raise --max-file-size to check it"
-        ));
-    }
-    let bytes = match std::fs::read(path) {
-        Ok(bytes) => bytes,
-        Err(e) => return failed(e),
-    };
-    if bytes[..bytes.len().min(BINARY_SNIFF_LEN)].contains(&0) {
-        return skipped("binary file".to_string());
-    }
-    let Ok(text) = String::from_utf8(bytes) else {
-        return skipped("not UTF-8 text".to_string());
-    };
-    // Editors hide a byte-order mark; columns on the first line should match what they show.
-    let source = text.strip_prefix('\u{feff}').unwrap_or(&text);
+    let source = source.as_str();
 
     let started = std::time::Instant::now();
     let analysis = cairn_analysis::analyze(source, candidate.language, &config.config);

@@ -6,6 +6,7 @@
 //! [`Encoding`]; the protocol layer converts.
 
 use std::ops::Range;
+use std::sync::Arc;
 
 use cairn_analysis::tree_sitter::{InputEdit, Point, Tree};
 use cairn_analysis::{Config, FileAnalysis, Language, analyze_incremental, analyze_tree, parse};
@@ -32,37 +33,89 @@ pub struct Change {
     pub text: String,
 }
 
+/// The text is always current; parsing and analysis happen later, off the message loop, on
+/// a [`Snapshot`]. Until the result is stored back, the tree is the last parsed one with
+/// every edit since applied to it (`Tree::edit`), which is what the next incremental parse
+/// needs.
 pub struct Document {
     rope: Rope,
-    /// The same text as one string, for the analysis (which reads `&str`).
-    text: String,
-    tree: Tree,
+    /// The text as of the last stored analysis, as one string.
+    analyzed_text: Arc<str>,
+    /// The last parsed tree, edited since; `None` before the first parse or after a
+    /// whole-text replacement.
+    tree: Option<Tree>,
     language: Language,
     version: i32,
-    /// Byte ranges (in the current text) changed since the last analysis.
+    /// Byte ranges (in the current text) changed since the last stored analysis.
     changed: Vec<Range<usize>>,
 }
 
+/// What an analysis needs of a document, cheap to take (a rope and a tree share their
+/// storage) and `Send`, so it can run on another thread while edits go on.
+pub struct Snapshot {
+    rope: Rope,
+    tree: Option<Tree>,
+    language: Language,
+    changed: Vec<Range<usize>>,
+}
+
+/// A snapshot parsed and analysed, to be stored back with [`Document::store`].
+pub struct Analyzed {
+    pub tree: Tree,
+    pub text: Arc<str>,
+    pub analysis: FileAnalysis,
+}
+
+impl Snapshot {
+    /// Parses (incrementally from the edited tree, when there is one) and analyses, reusing
+    /// `previous` — the analysis stored before the edits of this snapshot — for what they did
+    /// not touch.
+    pub fn analyze(self, config: &Config, previous: Option<&FileAnalysis>) -> Analyzed {
+        let text: Arc<str> = Arc::from(String::from(&self.rope));
+        let tree = parse(&text, self.language, self.tree.as_ref());
+        let analysis = match (&self.tree, previous) {
+            (Some(old), Some(previous)) => {
+                let mut changed = self.changed;
+                changed.extend(old.changed_ranges(&tree).map(|r| r.start_byte..r.end_byte));
+                analyze_incremental(&tree, &text, self.language, config, previous, &changed)
+            }
+            _ => analyze_tree(&tree, &text, self.language, config),
+        };
+        Analyzed {
+            tree,
+            text,
+            analysis,
+        }
+    }
+}
+
 impl Document {
+    /// A document as opened; nothing is parsed until [`Document::snapshot`] is analysed.
     pub fn new(text: String, language: Language, version: i32) -> Document {
-        let tree = parse(&text, language, None);
         Document {
             rope: Rope::from_str(&text),
-            text,
-            tree,
+            analyzed_text: Arc::from(text),
+            tree: None,
             language,
             version,
             changed: Vec::new(),
         }
     }
 
-    pub fn text(&self) -> &str {
-        &self.text
+    /// The text the last stored analysis saw: the current text when that analysis is fresh.
+    pub fn analyzed_text(&self) -> &str {
+        &self.analyzed_text
+    }
+
+    /// The current text (a copy).
+    #[cfg(test)]
+    pub fn current_text(&self) -> String {
+        String::from(&self.rope)
     }
 
     #[cfg(test)]
-    pub fn tree(&self) -> &Tree {
-        &self.tree
+    pub fn tree(&self) -> Option<&Tree> {
+        self.tree.as_ref()
     }
 
     pub fn language(&self) -> Language {
@@ -73,10 +126,10 @@ impl Document {
         self.version
     }
 
-    /// Applies the changes of one `didChange`, in order, then reparses incrementally.
-    /// Positions past the end of a line or of the document are clamped, as LSP asks.
+    /// Applies the changes of one `didChange`, in order. Positions past the end of a line or
+    /// of the document are clamped, as LSP asks. Costs the size of the edits, not of the
+    /// document: no parsing here.
     pub fn apply(&mut self, changes: &[Change], version: i32, encoding: Encoding) {
-        let mut whole = false;
         for change in changes {
             match change.range {
                 Some((start, end)) => {
@@ -85,43 +138,32 @@ impl Document {
                     self.replace(start, end, &change.text);
                 }
                 None => {
+                    // Earlier edits no longer describe the text: the next parse starts afresh.
                     self.rope = Rope::from_str(&change.text);
-                    whole = true;
+                    self.tree = None;
+                    self.changed.clear();
                 }
             }
-        }
-        self.text = self.rope.to_string();
-        if whole {
-            // Edits before a full replacement no longer describe the text: parse afresh.
-            self.tree = parse(&self.text, self.language, None);
-            self.changed.clear();
-            self.changed.push(0..self.text.len());
-        } else {
-            let new_tree = parse(&self.text, self.language, Some(&self.tree));
-            self.changed.extend(
-                self.tree
-                    .changed_ranges(&new_tree)
-                    .map(|r| r.start_byte..r.end_byte),
-            );
-            self.tree = new_tree;
         }
         self.version = version;
     }
 
-    /// Analyses the current text, reusing `previous` for what the edits since did not touch.
-    pub fn analyze(&mut self, config: &Config, previous: Option<&FileAnalysis>) -> FileAnalysis {
-        let changed = std::mem::take(&mut self.changed);
-        match previous {
-            Some(previous) => analyze_incremental(
-                &self.tree,
-                &self.text,
-                self.language,
-                config,
-                previous,
-                &changed,
-            ),
-            None => analyze_tree(&self.tree, &self.text, self.language, config),
+    /// What an analysis of the current text needs.
+    pub fn snapshot(&self) -> Snapshot {
+        Snapshot {
+            rope: self.rope.clone(),
+            tree: self.tree.clone(),
+            language: self.language,
+            changed: self.changed.clone(),
         }
+    }
+
+    /// Keeps the parse of a snapshot taken at the current version (no edit since): its tree
+    /// is the base of the next incremental parse.
+    pub fn store(&mut self, tree: Tree, text: Arc<str>) {
+        self.tree = Some(tree);
+        self.analyzed_text = text;
+        self.changed.clear();
     }
 
     /// Replaces `start..end` (bytes) and tells the tree.
@@ -140,7 +182,9 @@ impl Document {
             old_end_position,
             new_end_position: self.point(new_end),
         };
-        self.tree.edit(&edit);
+        if let Some(tree) = &mut self.tree {
+            tree.edit(&edit);
+        }
         // Earlier changed ranges move with the edit.
         let delta = new_end as isize - end as isize;
         for range in &mut self.changed {
@@ -281,7 +325,7 @@ mod tests {
             10,
             "é is one UTF-16 unit, two bytes"
         );
-        assert_eq!(at(7, 0, Encoding::Utf8), doc.text().len());
+        assert_eq!(at(7, 0, Encoding::Utf8), doc.current_text().len());
         assert_eq!(
             doc.position(5, Encoding::Utf16),
             Position {
@@ -307,7 +351,7 @@ mod tests {
 
     const START: &str = "def f(x):\n    if x and y:\n        return 'é😀'\r\n    return eval(x)\n\nclass C:\n    def m(self):\n        pass\n";
 
-    fn edit() -> impl Strategy<Value = (u32, u32, u32, u32, String, bool)> {
+    fn edit() -> impl Strategy<Value = (u32, u32, u32, u32, String, bool, bool)> {
         (
             0u32..10,
             0u32..30,
@@ -329,6 +373,9 @@ mod tests {
             ])
             .prop_map(str::to_string),
             any::<bool>(),
+            // Analyse after this edit (else the edits pile up, as when typing outruns the
+            // analysis and stale results are dropped).
+            any::<bool>(),
         )
     }
 
@@ -340,22 +387,30 @@ mod tests {
             let config = Config::default();
             let mut doc = Document::new(START.to_string(), Language::Python, 0);
             let mut expected = START.to_string();
-            let mut previous = Some(doc.analyze(&config, None));
-            for (version, (line, character, lines, end_character, text, utf16)) in edits.into_iter().enumerate() {
+            let first = doc.snapshot().analyze(&config, None);
+            doc.store(first.tree, first.text);
+            let mut previous = first.analysis;
+            let count = edits.len();
+            for (version, (line, character, lines, end_character, text, utf16, analyse)) in edits.into_iter().enumerate() {
                 let encoding = if utf16 { Encoding::Utf16 } else { Encoding::Utf8 };
                 let start = Position { line, character };
                 let end = Position { line: line + lines, character: end_character };
                 let (a, b) = (oracle_offset(&expected, start, encoding), oracle_offset(&expected, end, encoding));
                 expected.replace_range(a..b.max(a), &text);
                 doc.apply(&[Change { range: Some((start, end)), text }], version as i32 + 1, encoding);
-                prop_assert_eq!(doc.text(), expected.as_str());
+                prop_assert_eq!(doc.current_text(), expected.as_str());
+                if !analyse && version + 1 < count {
+                    continue;
+                }
+                let analyzed = doc.snapshot().analyze(&config, Some(&previous));
+                doc.store(analyzed.tree, analyzed.text);
+                prop_assert_eq!(doc.analyzed_text(), expected.as_str());
                 let fresh = parse(&expected, Language::Python, None);
-                prop_assert_eq!(doc.tree().root_node().to_sexp(), fresh.root_node().to_sexp());
-                let analysis = doc.analyze(&config, previous.as_ref());
+                prop_assert_eq!(doc.tree().unwrap().root_node().to_sexp(), fresh.root_node().to_sexp());
                 let full = cairn_analysis::analyze(&expected, Language::Python, &config);
-                prop_assert_eq!(&analysis.functions, &full.functions);
-                prop_assert_eq!(&analysis.findings, &full.findings);
-                previous = Some(analysis);
+                prop_assert_eq!(&analyzed.analysis.functions, &full.functions);
+                prop_assert_eq!(&analyzed.analysis.findings, &full.findings);
+                previous = analyzed.analysis;
             }
         }
     }

@@ -1,23 +1,37 @@
-//! The language server over stdio (tower-lsp-server): open documents, push diagnostics,
-//! quick fixes, hovers, code lenses and document symbols from the local analysis.
+//! The language server over stdio (tower-lsp-server): open documents, diagnostics (pushed,
+//! or pulled per document and for the whole workspace), quick fixes, hovers, code lenses and
+//! document symbols from the local analysis.
 //!
-//! Ordering: tower-lsp-server may run handlers concurrently (tower-lsp issue 284), so every
-//! state change — applying an edit and analysing the result — happens under one lock with no
-//! await inside; diagnostics carry the version they were computed for, and are not published
-//! when a newer version has arrived meanwhile.
+//! Handlers are thin: they read or change the state under one lock (never across an await,
+//! since tower-lsp-server runs handlers concurrently — tower-lsp issue 284 — so each change
+//! is atomic and edits apply in the order they arrived), leave parsing and analysis to
+//! [`analysis`] off the message loop, and turn results into protocol types with the
+//! modules below.
 
-use std::collections::HashMap;
-use std::sync::{Arc, Mutex};
+mod actions;
+mod analysis;
+mod capabilities;
+mod convert;
+mod functions;
+mod settings;
+mod state;
+mod workspace;
 
-use cairn_analysis::{FileAnalysis, FunctionMetrics, Language, Severity, Span};
-use tower_lsp_server::jsonrpc::Result;
+use std::sync::Arc;
+
+use cairn_analysis::Language;
+use cairn_analysis::config::CONFIG_FILE_NAME;
+use serde_json::Value;
+use tower_lsp_server::jsonrpc::{Error, Result};
 use tower_lsp_server::ls_types::*;
 use tower_lsp_server::{Client, LanguageServer, LspService, Server};
 
-use cairn_analysis::config::CONFIG_FILE_NAME;
-
-use crate::config_discovery::{ConfigDiscovery, ResolvedConfig};
-use crate::document::{self, Change, Document, Encoding};
+use crate::config_discovery::ConfigDiscovery;
+use crate::document::{Change, Document};
+use crate::logging;
+use convert::{document_diagnostics, from_proto};
+use settings::Settings;
+use state::{Open, Shared};
 
 pub async fn serve() {
     let (service, socket) = LspService::new(Backend::new);
@@ -28,105 +42,76 @@ pub async fn serve() {
 
 pub struct Backend {
     client: Client,
-    state: Mutex<State>,
+    shared: Arc<Shared>,
 }
 
-struct State {
-    encoding: Encoding,
-    /// The client pulls diagnostics (`textDocument/diagnostic`): then none are pushed, so
-    /// nothing is reported twice.
-    pull: bool,
-    /// The client accepts a dynamic watcher for `.cairn.toml` files.
-    watch_configs: bool,
-    /// `.cairn.toml` lookup, cached per directory; `None` if the working directory is gone.
-    configs: Option<ConfigDiscovery>,
-    documents: HashMap<Uri, Open>,
-}
-
-struct Open {
-    document: Document,
-    analysis: FileAnalysis,
-    config: Arc<ResolvedConfig>,
-}
-
-impl State {
-    /// The configuration for a document: the `.cairn.toml` found upward from its file, or the
-    /// defaults (for unsaved buffers, or when that file is broken: the error is returned so
-    /// the user is told, and the document is still analysed).
-    fn config_for(&mut self, uri: &Uri) -> (Arc<ResolvedConfig>, Option<String>) {
-        let dir = uri
-            .to_file_path()
-            .and_then(|p| p.parent().and_then(|d| d.canonicalize().ok()));
-        let (Some(dir), Some(configs)) = (dir, self.configs.as_mut()) else {
-            return (Arc::new(ResolvedConfig::default()), None);
-        };
-        match configs.for_dir(&dir) {
-            Ok(config) => (config, None),
-            Err(message) => (Arc::new(ResolvedConfig::default()), Some(message)),
-        }
-    }
+/// A request whose handler failed internally (a bug, caught and logged) is answered so.
+fn internal<T>(value: Option<T>) -> Result<T> {
+    value.ok_or_else(Error::internal_error)
 }
 
 impl Backend {
     pub fn new(client: Client) -> Backend {
         Backend {
             client,
-            state: Mutex::new(State {
-                encoding: Encoding::Utf16,
-                pull: false,
-                watch_configs: false,
-                configs: ConfigDiscovery::new(None).ok(),
-                documents: HashMap::new(),
-            }),
+            shared: Arc::new(Shared::new()),
         }
     }
 
-    /// Runs `f` on the state. A panic inside (a bug, never input: nothing may panic on input)
-    /// is caught and logged, and the handler answers as if it had nothing to say, so one bad
-    /// request never takes the server down; the poisoned lock is recovered for the next one.
-    fn with_state<T: Default>(&self, f: impl FnOnce(&mut State) -> T) -> T {
-        let mut guard = self.state.lock().unwrap_or_else(|e| e.into_inner());
-        match std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| f(&mut guard))) {
-            Ok(value) => value,
-            Err(panic) => {
-                let what = panic
-                    .downcast_ref::<&str>()
-                    .map(|s| s.to_string())
-                    .or_else(|| panic.downcast_ref::<String>().cloned())
-                    .unwrap_or_default();
-                tracing::error!("internal error in a request handler (please report it): {what}");
-                T::default()
-            }
-        }
+    fn with<T>(&self, f: impl FnOnce(&mut state::State) -> T) -> Option<T> {
+        self.shared.with(f)
     }
 
-    /// Reads every `.cairn.toml` again, analyses the open documents with what they now say
-    /// and republishes their diagnostics.
+    /// Reads the fresh analysis of a document (waiting for it if one is under way).
+    async fn fresh<T>(
+        &self,
+        uri: &Uri,
+        read: impl Fn(&state::State, &Open) -> T,
+    ) -> Result<Option<T>> {
+        analysis::with_fresh(&self.shared, uri, read)
+            .await
+            .map_err(|()| Error::internal_error())
+    }
+
+    /// Reads every `.cairn.toml` again and re-analyses the open documents with what they
+    /// now say; pushed diagnostics follow, pulling clients are asked to pull again.
     async fn reload(&self) {
-        let (published, errors) = self.with_state(|s| {
+        let reloaded = self.with(|s| {
             s.configs = ConfigDiscovery::new(None).ok();
+            s.config_epoch += 1;
             let uris: Vec<Uri> = s.documents.keys().cloned().collect();
-            let mut published = Vec::new();
             let mut errors = Vec::new();
-            for uri in uris {
-                let (config, error) = s.config_for(&uri);
+            for uri in &uris {
+                let (config, error) = s.config_for(uri);
                 errors.extend(error);
-                let encoding = s.encoding;
-                if let Some(open) = s.documents.get_mut(&uri) {
-                    open.analysis = open.document.analyze(&config.config, None);
+                if let Some(open) = s.documents.get_mut(uri) {
                     open.config = config;
-                    published.push((uri, Some(diagnostics(open, encoding))));
+                    open.full = true;
+                    open.touch();
                 }
             }
             errors.sort();
             errors.dedup();
-            (published, errors)
+            (uris, errors, s.support)
         });
+        let Some((uris, errors, support)) = reloaded else {
+            return;
+        };
+        tracing::info!(
+            "configuration reloaded; analysing {} open documents",
+            uris.len()
+        );
+        for uri in uris {
+            analysis::schedule(&self.client, &self.shared, uri);
+        }
         for message in errors {
             self.config_error(&message).await;
         }
-        for (uri, diagnostics) in published {
-            self.publish(uri, diagnostics).await;
+        if support.pull
+            && support.pull_refresh
+            && let Err(e) = self.client.workspace_diagnostic_refresh().await
+        {
+            tracing::warn!("asking the client to pull diagnostics again failed: {e}");
         }
     }
 
@@ -141,97 +126,56 @@ impl Backend {
             .await;
     }
 
-    async fn publish(&self, uri: Uri, published: Option<(Vec<Diagnostic>, i32)>) {
-        let Some((diagnostics, version)) = published else {
+    /// Takes new settings (`null` asks the client for them when it can say).
+    async fn update_settings(&self, value: Option<Value>) {
+        let value = match value {
+            Some(value) if !value.is_null() => value,
+            _ => match self.pull_settings().await {
+                Some(value) => value,
+                None => return,
+            },
+        };
+        let Some((before, after, problems, support)) = self.with(|s| {
+            let before = s.settings.clone();
+            let (after, problems) = Settings::merged(&before, &value);
+            s.settings = after.clone();
+            (before, after, problems, s.support)
+        }) else {
             return;
         };
-        if self.with_state(|s| s.pull) {
-            return;
-        }
-        let current = self.with_state(|s| s.documents.get(&uri).map(|o| o.document.version()));
-        if current == Some(version) {
+        logging::set_client_level(after.log_level);
+        for problem in problems {
+            tracing::warn!("{problem}");
             self.client
-                .publish_diagnostics(uri, diagnostics, Some(version))
+                .show_message(MessageType::WARNING, format!("Cairn: {problem}"))
                 .await;
         }
-    }
-}
-
-impl LanguageServer for Backend {
-    async fn initialize(&self, params: InitializeParams) -> Result<InitializeResult> {
-        let offers_utf8 = params
-            .capabilities
-            .general
-            .as_ref()
-            .and_then(|g| g.position_encodings.as_ref())
-            .is_some_and(|e| e.contains(&PositionEncodingKind::UTF8));
-        let encoding = if offers_utf8 {
-            Encoding::Utf8
-        } else {
-            Encoding::Utf16
-        };
-        let pull = params
-            .capabilities
-            .text_document
-            .as_ref()
-            .is_some_and(|t| t.diagnostic.is_some());
-        let watch_configs = params
-            .capabilities
-            .workspace
-            .as_ref()
-            .and_then(|w| w.did_change_watched_files.as_ref())
-            .and_then(|d| d.dynamic_registration)
-            .unwrap_or(false);
-        self.with_state(|s| {
-            s.encoding = encoding;
-            s.pull = pull;
-            s.watch_configs = watch_configs;
-        });
-        Ok(InitializeResult {
-            server_info: Some(ServerInfo {
-                name: "cairn-lsp".to_string(),
-                version: Some(env!("CARGO_PKG_VERSION").to_string()),
-            }),
-            capabilities: ServerCapabilities {
-                position_encoding: Some(match encoding {
-                    Encoding::Utf8 => PositionEncodingKind::UTF8,
-                    Encoding::Utf16 => PositionEncodingKind::UTF16,
-                }),
-                text_document_sync: Some(TextDocumentSyncCapability::Kind(
-                    TextDocumentSyncKind::INCREMENTAL,
-                )),
-                code_action_provider: Some(CodeActionProviderCapability::Options(
-                    CodeActionOptions {
-                        code_action_kinds: Some(vec![
-                            CodeActionKind::QUICKFIX,
-                            CodeActionKind::new(FIX_ALL),
-                        ]),
-                        ..CodeActionOptions::default()
-                    },
-                )),
-                diagnostic_provider: pull.then(|| {
-                    DiagnosticServerCapabilities::Options(DiagnosticOptions {
-                        identifier: Some("cairn".to_string()),
-                        inter_file_dependencies: false,
-                        workspace_diagnostics: false,
-                        work_done_progress_options: WorkDoneProgressOptions::default(),
-                    })
-                }),
-                hover_provider: Some(HoverProviderCapability::Simple(true)),
-                code_lens_provider: Some(CodeLensOptions {
-                    resolve_provider: Some(false),
-                }),
-                document_symbol_provider: Some(OneOf::Left(true)),
-                ..ServerCapabilities::default()
-            },
-            offset_encoding: None,
-        })
-    }
-
-    async fn initialized(&self, _: InitializedParams) {
-        if !self.with_state(|s| s.watch_configs) {
-            return;
+        if before.code_lens != after.code_lens && support.code_lens_refresh {
+            let _ = self.client.code_lens_refresh().await;
         }
+    }
+
+    /// The `cairn` section of the client's configuration, when it answers
+    /// `workspace/configuration`.
+    async fn pull_settings(&self) -> Option<Value> {
+        if !self.with(|s| s.support.configuration)? {
+            return None;
+        }
+        let item = ConfigurationItem {
+            scope_uri: None,
+            section: Some("cairn".to_string()),
+        };
+        match self.client.configuration(vec![item]).await {
+            Ok(mut values) if !values.is_empty() => Some(values.swap_remove(0)),
+            Ok(_) => None,
+            Err(e) => {
+                tracing::warn!("the client did not answer workspace/configuration: {e}");
+                None
+            }
+        }
+    }
+
+    async fn register_config_watcher(&self) {
         let watcher = FileSystemWatcher {
             glob_pattern: GlobPattern::String(format!("**/{CONFIG_FILE_NAME}")),
             kind: None,
@@ -248,12 +192,58 @@ impl LanguageServer for Backend {
             tracing::warn!("the client refused to watch {CONFIG_FILE_NAME} files: {e}");
         }
     }
+}
+
+impl LanguageServer for Backend {
+    async fn initialize(&self, params: InitializeParams) -> Result<InitializeResult> {
+        let (support, encoding) = capabilities::client_support(&params.capabilities);
+        let roots = capabilities::workspace_roots(&params);
+        let (settings, problems) = Settings::merged(
+            &Settings::default(),
+            params
+                .initialization_options
+                .as_ref()
+                .unwrap_or(&Value::Null),
+        );
+        logging::set_client_level(settings.log_level);
+        logging::forward_to(self.client.clone());
+        for problem in problems {
+            tracing::warn!("initializationOptions: {problem}");
+        }
+        internal(self.with(|s| {
+            s.support = support;
+            s.encoding = encoding;
+            s.roots = roots;
+            s.settings = settings;
+        }))?;
+        Ok(capabilities::initialize_result(support, encoding))
+    }
+
+    async fn initialized(&self, _: InitializedParams) {
+        let Some((support, encoding, roots)) =
+            self.with(|s| (s.support, s.encoding, s.roots.len()))
+        else {
+            return;
+        };
+        tracing::info!(
+            "cairn-lsp {} ready: {encoding:?} positions, {} diagnostics, {roots} workspace folder(s)",
+            env!("CARGO_PKG_VERSION"),
+            if support.pull { "pulled" } else { "pushed" },
+        );
+        if support.watch_configs {
+            self.register_config_watcher().await;
+        }
+        if support.configuration {
+            self.update_settings(None).await;
+        }
+    }
 
     async fn shutdown(&self) -> Result<()> {
         Ok(())
     }
 
-    async fn did_change_configuration(&self, _: DidChangeConfigurationParams) {
+    async fn did_change_configuration(&self, params: DidChangeConfigurationParams) {
+        self.update_settings(Some(params.settings)).await;
         self.reload().await;
     }
 
@@ -267,42 +257,53 @@ impl LanguageServer for Backend {
         }
     }
 
+    async fn did_change_workspace_folders(&self, params: DidChangeWorkspaceFoldersParams) {
+        let removed: Vec<_> = capabilities::folder_paths(&params.event.removed);
+        let added = capabilities::folder_paths(&params.event.added);
+        self.with(|s| {
+            s.roots.retain(|r| !removed.contains(r));
+            s.roots.extend(added);
+        });
+    }
+
     async fn did_open(&self, params: DidOpenTextDocumentParams) {
         let item = params.text_document;
         let language = Language::from_lsp_id(&item.language_id)
             .or_else(|| Language::from_path(std::path::Path::new(item.uri.path().as_str())));
         let Some(language) = language else {
             // Not a language Cairn analyses: nothing to say about it.
+            tracing::debug!(
+                uri = item.uri.as_str(),
+                language = item.language_id,
+                "not analysed"
+            );
             return;
         };
         let uri = item.uri.clone();
-        let (published, config_error) = self.with_state(|s| {
+        let config_error = self.with(|s| {
             let (config, config_error) = s.config_for(&item.uri);
-            let mut document = Document::new(item.text, language, item.version);
-            let analysis = document.analyze(&config.config, None);
-            let open = Open {
-                document,
-                analysis,
-                config,
-            };
-            let published = diagnostics(&open, s.encoding);
-            s.documents.insert(item.uri, open);
-            (Some(published), config_error)
+            let document = Document::new(item.text, language, item.version);
+            s.documents.insert(item.uri, Open::new(document, config));
+            config_error
         });
-        if let Some(message) = config_error {
+        analysis::schedule(&self.client, &self.shared, uri);
+        if let Some(Some(message)) = config_error {
             self.config_error(&message).await;
         }
-        self.publish(uri, published).await;
     }
 
     async fn did_change(&self, params: DidChangeTextDocumentParams) {
         let uri = params.text_document.uri;
         let version = params.text_document.version;
-        let published = self.with_state(|s| {
+        let changed = self.with(|s| {
             let encoding = s.encoding;
             let Some(open) = s.documents.get_mut(&uri) else {
-                tracing::warn!(%version, uri = uri.as_str(), "didChange for a document that is not open; ignored");
-                return None;
+                tracing::warn!(
+                    version,
+                    uri = uri.as_str(),
+                    "didChange for a document that is not open; ignored (the client should send didOpen first)"
+                );
+                return false;
             };
             let changes: Vec<Change> = params
                 .content_changes
@@ -313,284 +314,215 @@ impl LanguageServer for Backend {
                 })
                 .collect();
             open.document.apply(&changes, version, encoding);
-            open.analysis = open
-                .document
-                .analyze(&open.config.config, Some(&open.analysis));
-            Some(diagnostics(open, encoding))
+            open.touch();
+            true
         });
-        self.publish(uri, published).await;
+        if changed == Some(true) {
+            analysis::schedule(&self.client, &self.shared, uri);
+        }
     }
 
     async fn did_close(&self, params: DidCloseTextDocumentParams) {
         let uri = params.text_document.uri;
-        let pull = self.with_state(|s| {
-            s.documents.remove(&uri);
-            s.pull
-        });
-        if !pull {
+        let pull = self.with(|s| s.documents.remove(&uri).map(|_| s.support.pull));
+        if let Some(Some(false)) = pull {
             self.client.publish_diagnostics(uri, Vec::new(), None).await;
         }
     }
 
     async fn code_action(&self, params: CodeActionParams) -> Result<Option<CodeActionResponse>> {
-        let uri = params.text_document.uri;
-        let only = params.context.only;
-        Ok(self.with_state(|s| {
-            let open = s.documents.get(&uri)?;
-            let encoding = s.encoding;
-            let doc = &open.document;
-            let start = doc.offset(from_proto(params.range.start), encoding);
-            let end = doc.offset(from_proto(params.range.end), encoding);
-            let mut actions = Vec::new();
-            if requested(&only, CodeActionKind::QUICKFIX.as_str()) {
-                for finding in &open.analysis.findings {
-                    if !finding.span.intersects(start, end) {
-                        continue;
-                    }
-                    let diagnostic = to_diagnostic(doc, finding, encoding);
-                    let suppress =
-                        cairn_analysis::suppression_fix(finding, doc.text(), doc.language());
-                    let fixes = finding
-                        .fix
-                        .iter()
-                        .map(|fix| (fix, true))
-                        .chain(std::iter::once((&suppress, false)));
-                    for (fix, preferred) in fixes {
-                        actions.push(CodeActionOrCommand::CodeAction(CodeAction {
-                            title: fix.title.clone(),
-                            kind: Some(CodeActionKind::QUICKFIX),
-                            diagnostics: Some(vec![diagnostic.clone()]),
-                            edit: Some(workspace_edit(&uri, doc, fix.edits.iter(), encoding)),
-                            is_preferred: Some(preferred),
-                            ..CodeAction::default()
-                        }));
-                    }
-                }
-            }
-            if requested(&only, FIX_ALL)
-                && let Some(action) = fix_all(&uri, open, encoding)
-            {
-                actions.push(CodeActionOrCommand::CodeAction(action));
-            }
-            Some(actions)
-        }))
+        let uri = &params.text_document.uri;
+        self.fresh(uri, |s, open| {
+            let analysis = open.analysis.as_deref()?;
+            Some(actions::code_actions(
+                uri,
+                &open.document,
+                analysis,
+                params.range,
+                &params.context.only,
+                s.encoding,
+            ))
+        })
+        .await
+        .map(Option::flatten)
     }
 
     async fn diagnostic(
         &self,
         params: DocumentDiagnosticParams,
     ) -> Result<DocumentDiagnosticReportResult> {
-        let items = self.with_state(|s| {
-            let open = s.documents.get(&params.text_document.uri)?;
-            Some(diagnostics(open, s.encoding).0)
-        });
-        Ok(DocumentDiagnosticReportResult::Report(
-            DocumentDiagnosticReport::Full(RelatedFullDocumentDiagnosticReport {
-                related_documents: None,
-                full_document_diagnostic_report: FullDocumentDiagnosticReport {
-                    result_id: None,
-                    // A document Cairn does not analyse has no diagnostics.
-                    items: items.unwrap_or_default(),
-                },
-            }),
+        let result = self
+            .fresh(&params.text_document.uri, |s, open| {
+                let result_id = open.generation.to_string();
+                if params.previous_result_id.as_deref() == Some(result_id.as_str()) {
+                    return DocumentDiagnosticReport::Unchanged(
+                        RelatedUnchangedDocumentDiagnosticReport {
+                            related_documents: None,
+                            unchanged_document_diagnostic_report:
+                                UnchangedDocumentDiagnosticReport { result_id },
+                        },
+                    );
+                }
+                full_report(Some(result_id), document_diagnostics(open, s.encoding))
+            })
+            .await?;
+        // A document Cairn does not analyse has no diagnostics.
+        let report = result.unwrap_or_else(|| full_report(None, Vec::new()));
+        Ok(DocumentDiagnosticReportResult::Report(report))
+    }
+
+    async fn workspace_diagnostic(
+        &self,
+        params: WorkspaceDiagnosticParams,
+    ) -> Result<WorkspaceDiagnosticReportResult> {
+        let token = params.work_done_progress_params.work_done_token;
+        let pull = internal(self.with(|s| {
+            workspace::Pull {
+                roots: s.roots.clone(),
+                open: s
+                    .documents
+                    .keys()
+                    .filter_map(|uri| uri.to_file_path().map(|p| p.into_owned()))
+                    .collect(),
+                encoding: s.encoding,
+                config_epoch: s.config_epoch,
+                previous: params
+                    .previous_result_ids
+                    .into_iter()
+                    .map(|p| (p.uri, p.value))
+                    .collect(),
+            }
+        }))?;
+        let items = self.pull_workspace(pull, token).await?;
+        Ok(WorkspaceDiagnosticReportResult::Report(
+            WorkspaceDiagnosticReport { items },
         ))
     }
 
     async fn hover(&self, params: HoverParams) -> Result<Option<Hover>> {
         let at = params.text_document_position_params;
-        Ok(self.with_state(|s| {
-            let open = s.documents.get(&at.text_document.uri)?;
-            let offset = open.document.offset(from_proto(at.position), s.encoding);
-            // The innermost function around the cursor.
-            let function = open
-                .analysis
-                .functions
-                .iter()
-                .filter(|f| f.span.start_byte <= offset && offset <= f.span.end_byte)
-                .min_by_key(|f| f.span.end_byte - f.span.start_byte)?;
-            Some(Hover {
-                contents: HoverContents::Markup(MarkupContent {
-                    kind: MarkupKind::Markdown,
-                    value: metrics_table(function),
-                }),
-                range: Some(to_range(&open.document, function.name_span, s.encoding)),
-            })
-        }))
+        self.fresh(&at.text_document.uri, |s, open| {
+            functions::hover(
+                &open.document,
+                open.analysis.as_deref()?,
+                at.position,
+                s.encoding,
+            )
+        })
+        .await
+        .map(Option::flatten)
     }
 
     async fn code_lens(&self, params: CodeLensParams) -> Result<Option<Vec<CodeLens>>> {
-        Ok(self.with_state(|s| {
-            let open = s.documents.get(&params.text_document.uri)?;
-            let lenses = open
-                .analysis
-                .functions
-                .iter()
-                .filter(|f| !f.is_closure)
-                .map(|f| CodeLens {
-                    range: to_range(&open.document, f.name_span, s.encoding),
-                    command: Some(Command::new(
-                        format!("cyclomatic {} · cognitive {}", f.cyclomatic, f.cognitive),
-                        String::new(),
-                        None,
-                    )),
-                    data: None,
-                })
-                .collect();
-            Some(lenses)
-        }))
+        self.fresh(&params.text_document.uri, |s, open| {
+            if !s.settings.code_lens {
+                return Some(Vec::new());
+            }
+            Some(functions::code_lenses(
+                &open.document,
+                open.analysis.as_deref()?,
+                s.encoding,
+            ))
+        })
+        .await
+        .map(Option::flatten)
     }
 
     async fn document_symbol(
         &self,
         params: DocumentSymbolParams,
     ) -> Result<Option<DocumentSymbolResponse>> {
-        Ok(self.with_state(|s| {
-            let open = s.documents.get(&params.text_document.uri)?;
-            #[allow(deprecated)] // `deprecated` is a required field of the struct
-            let symbols = open
-                .analysis
-                .functions
-                .iter()
-                .map(|f| DocumentSymbol {
-                    name: f.name.clone(),
-                    detail: Some(format!(
-                        "cyclomatic {}, cognitive {}",
-                        f.cyclomatic, f.cognitive
-                    )),
-                    kind: SymbolKind::FUNCTION,
-                    tags: None,
-                    deprecated: None,
-                    range: to_range(&open.document, f.span, s.encoding),
-                    selection_range: to_range(&open.document, f.name_span, s.encoding),
-                    children: None,
-                })
-                .collect();
+        self.fresh(&params.text_document.uri, |s, open| {
+            let symbols =
+                functions::document_symbols(&open.document, open.analysis.as_deref()?, s.encoding);
             Some(DocumentSymbolResponse::Nested(symbols))
-        }))
-    }
-}
-
-/// The kind of the action that applies every quick fix of a document (on save, in VS Code).
-const FIX_ALL: &str = "source.fixAll.cairn";
-
-/// Does the client's `only` filter ask for actions of `kind`? (`source` asks for
-/// `source.fixAll.cairn`; no filter asks for everything.)
-fn requested(only: &Option<Vec<CodeActionKind>>, kind: &str) -> bool {
-    only.as_ref().is_none_or(|kinds| {
-        kinds.iter().any(|k| {
-            let k = k.as_str();
-            kind == k
-                || kind
-                    .strip_prefix(k)
-                    .is_some_and(|rest| rest.starts_with('.'))
         })
-    })
+        .await
+        .map(Option::flatten)
+    }
 }
 
-/// One action with every quick fix of the document; a fix whose edits overlap an earlier
-/// one is left for the next round.
-fn fix_all(uri: &Uri, open: &Open, encoding: Encoding) -> Option<CodeAction> {
-    let mut edits: Vec<&cairn_analysis::Edit> = Vec::new();
-    let mut fixes: Vec<&cairn_analysis::Fix> = open
-        .analysis
-        .findings
-        .iter()
-        .filter_map(|f| f.fix.as_ref())
-        .collect();
-    fixes.sort_by_key(|fix| fix.edits.first().map(|e| e.span.start_byte));
-    for fix in fixes {
-        let overlaps = fix.edits.iter().any(|e| {
-            edits.iter().any(|taken| {
-                e.span.start_byte < taken.span.end_byte.max(taken.span.start_byte + 1)
-                    && taken.span.start_byte < e.span.end_byte.max(e.span.start_byte + 1)
-            })
-        });
-        if !overlaps {
-            edits.extend(&fix.edits);
+impl Backend {
+    /// Runs a workspace pull off the message loop, reporting progress on `token` (the
+    /// client's, or one made for the first pull when the client shows server progress). A
+    /// cancelled request stops the walk.
+    async fn pull_workspace(
+        &self,
+        pull: workspace::Pull,
+        token: Option<ProgressToken>,
+    ) -> Result<Vec<WorkspaceDocumentDiagnosticReport>> {
+        let progress = Arc::new(workspace::Progress::default());
+        struct CancelOnDrop(Arc<workspace::Progress>);
+        impl Drop for CancelOnDrop {
+            fn drop(&mut self) {
+                self.0
+                    .cancelled
+                    .store(true, std::sync::atomic::Ordering::Relaxed);
+            }
         }
+        let _cancel = CancelOnDrop(Arc::clone(&progress));
+        let token = match token {
+            Some(token) => Some(token),
+            None => self.first_pull_token().await,
+        };
+        let ongoing = match token {
+            Some(token) => Some(
+                self.client
+                    .progress(token, "Cairn: checking the workspace")
+                    .with_percentage(0)
+                    .begin()
+                    .await,
+            ),
+            None => None,
+        };
+        let task = tokio::task::spawn_blocking({
+            let progress = Arc::clone(&progress);
+            move || workspace::pull(&pull, &progress)
+        });
+        tokio::pin!(task);
+        let items = loop {
+            tokio::select! {
+                done = &mut task => break done,
+                () = tokio::time::sleep(workspace::PROGRESS_INTERVAL) => {
+                    if let Some(ongoing) = &ongoing {
+                        ongoing.report(progress.percentage()).await;
+                    }
+                }
+            }
+        };
+        if let Some(ongoing) = ongoing {
+            let files = progress.total.load(std::sync::atomic::Ordering::Relaxed);
+            ongoing.finish_with_message(format!("{files} files")).await;
+        }
+        items.map_err(|e| {
+            tracing::error!("the workspace check failed: {e}");
+            Error::internal_error()
+        })
     }
-    if edits.is_empty() {
-        return None;
+
+    /// A server-made progress token for the first workspace pull (the one that reads every
+    /// file); later pulls mostly find files unchanged and show nothing.
+    async fn first_pull_token(&self) -> Option<ProgressToken> {
+        let first = self.with(|s| {
+            let first = !s.workspace_pulled && s.support.work_done_progress;
+            s.workspace_pulled = true;
+            first
+        })?;
+        if !first {
+            return None;
+        }
+        let token = ProgressToken::String("cairn/workspace-diagnostics".to_string());
+        self.client
+            .create_work_done_progress(token.clone())
+            .await
+            .ok()
+            .map(|()| token)
     }
-    Some(CodeAction {
-        title: "Apply every Cairn quick fix".to_string(),
-        kind: Some(CodeActionKind::new(FIX_ALL)),
-        edit: Some(workspace_edit(
-            uri,
-            &open.document,
-            edits.into_iter(),
-            encoding,
-        )),
-        ..CodeAction::default()
+}
+
+fn full_report(result_id: Option<String>, items: Vec<Diagnostic>) -> DocumentDiagnosticReport {
+    DocumentDiagnosticReport::Full(RelatedFullDocumentDiagnosticReport {
+        related_documents: None,
+        full_document_diagnostic_report: FullDocumentDiagnosticReport { result_id, items },
     })
-}
-
-fn workspace_edit<'e>(
-    uri: &Uri,
-    doc: &Document,
-    edits: impl Iterator<Item = &'e cairn_analysis::Edit>,
-    encoding: Encoding,
-) -> WorkspaceEdit {
-    let edits = edits
-        .map(|e| TextEdit::new(to_range(doc, e.span, encoding), e.new_text.clone()))
-        .collect();
-    WorkspaceEdit {
-        changes: Some(HashMap::from([(uri.clone(), edits)])),
-        ..WorkspaceEdit::default()
-    }
-}
-
-fn diagnostics(open: &Open, encoding: Encoding) -> (Vec<Diagnostic>, i32) {
-    let diagnostics = open
-        .analysis
-        .findings
-        .iter()
-        .map(|f| to_diagnostic(&open.document, f, encoding))
-        .collect();
-    (diagnostics, open.document.version())
-}
-
-fn to_diagnostic(
-    doc: &Document,
-    finding: &cairn_analysis::Finding,
-    encoding: Encoding,
-) -> Diagnostic {
-    Diagnostic {
-        range: to_range(doc, finding.span, encoding),
-        severity: Some(match finding.severity {
-            Severity::Error => DiagnosticSeverity::ERROR,
-            Severity::Warning => DiagnosticSeverity::WARNING,
-            Severity::Info => DiagnosticSeverity::INFORMATION,
-            Severity::Hint => DiagnosticSeverity::HINT,
-        }),
-        code: Some(NumberOrString::String(finding.rule.id().to_string())),
-        source: Some("cairn".to_string()),
-        message: finding.message.clone(),
-        ..Diagnostic::default()
-    }
-}
-
-fn to_range(doc: &Document, span: Span, encoding: Encoding) -> Range {
-    Range::new(
-        to_proto(doc.position(span.start_byte, encoding)),
-        to_proto(doc.position(span.end_byte, encoding)),
-    )
-}
-
-fn to_proto(p: document::Position) -> Position {
-    Position::new(p.line, p.character)
-}
-
-fn from_proto(p: Position) -> document::Position {
-    document::Position {
-        line: p.line,
-        character: p.character,
-    }
-}
-
-fn metrics_table(f: &FunctionMetrics) -> String {
-    format!(
-        "**{}** — lines {}–{}\n\n| metric | value |\n| --- | ---: |\n| cyclomatic | {} |\n| cognitive | {} |\n| nesting | {} |\n| parameters | {} |\n| lines of code | {} |\n",
-        f.name, f.start_line, f.end_line, f.cyclomatic, f.cognitive, f.nesting, f.params, f.lines
-    )
 }
