@@ -293,12 +293,24 @@ fn check_file(candidate: &walk::Candidate, config: &ResolvedConfig, max_size: u6
         }
         Err(Unreadable::Failed(message)) => return Outcome::Failed(message),
     };
-    let source = source.as_str();
-
     let started = std::time::Instant::now();
-    let analysis = cairn_analysis::analyze(source, candidate.language, &config.config);
+    let (functions, diagnostics) = check_source(&source, candidate.language, &config.config);
     tracing::debug!(path = %path.display(), elapsed = ?started.elapsed(), "analysed");
+    Outcome::Checked(CheckedFile {
+        path: path.clone(),
+        language: candidate.language,
+        functions,
+        diagnostics,
+    })
+}
 
+/// What `check` reports for one text: its functions and its diagnostics (UTF-16 ranges).
+pub fn check_source(
+    source: &str,
+    language: Language,
+    config: &cairn_analysis::Config,
+) -> (Vec<FunctionMetrics>, Vec<Diagnostic>) {
+    let analysis = cairn_analysis::analyze(source, language, config);
     let index = LineIndex::new(source);
     let diagnostics = analysis
         .findings
@@ -320,12 +332,7 @@ fn check_file(candidate: &walk::Candidate, config: &ResolvedConfig, max_size: u6
             message: finding.message,
         })
         .collect();
-    Outcome::Checked(CheckedFile {
-        path: path.clone(),
-        language: candidate.language,
-        functions: analysis.functions,
-        diagnostics,
-    })
+    (analysis.functions, diagnostics)
 }
 
 fn range(index: &LineIndex, start: LineCol, end: LineCol) -> Range {

@@ -4,6 +4,7 @@
 //! command-line side.
 
 use std::process::ExitCode;
+use std::time::Duration;
 
 use cairn_lsp::{check, cli, logging, rules_cmd, server};
 use clap::Parser;
@@ -30,6 +31,13 @@ fn serve() -> ExitCode {
             return ExitCode::from(2);
         }
     };
-    runtime.block_on(server::serve());
-    ExitCode::SUCCESS
+    let clean = runtime.block_on(server::serve());
+    // A read of stdin may still be blocked in a runtime thread: do not wait for it.
+    runtime.shutdown_timeout(Duration::from_millis(100));
+    if clean {
+        ExitCode::SUCCESS
+    } else {
+        // `exit` without `shutdown`, or the input closed: the LSP specification's code 1.
+        ExitCode::FAILURE
+    }
 }

@@ -15,9 +15,11 @@ mod convert;
 mod functions;
 mod settings;
 mod state;
+mod transport;
 mod workspace;
 
 use std::sync::Arc;
+use std::sync::atomic::{AtomicBool, Ordering};
 
 use cairn_analysis::Language;
 use cairn_analysis::config::CONFIG_FILE_NAME;
@@ -33,16 +35,29 @@ use convert::{document_diagnostics, from_proto};
 use settings::Settings;
 use state::{Open, Shared};
 
-pub async fn serve() {
-    let (service, socket) = LspService::new(Backend::new);
-    Server::new(tokio::io::stdin(), tokio::io::stdout(), socket)
-        .serve(service)
-        .await;
+/// Serves one client over stdio until it says `exit` or closes the input. Returns whether
+/// the session ended properly, with `shutdown` before `exit` (the exit code depends on it).
+pub async fn serve() -> bool {
+    let shutdown_requested = Arc::new(AtomicBool::new(false));
+    let flag = Arc::clone(&shutdown_requested);
+    transport::run(
+        tokio::io::stdin(),
+        tokio::io::stdout(),
+        |input, output| async move {
+            let (service, socket) =
+                LspService::new(|client| Backend::reporting_shutdown(client, flag));
+            Server::new(input, output, socket).serve(service).await;
+        },
+    )
+    .await;
+    shutdown_requested.load(Ordering::SeqCst)
 }
 
 pub struct Backend {
     client: Client,
     shared: Arc<Shared>,
+    /// Set by `shutdown`, read when the session ends.
+    shutdown_requested: Arc<AtomicBool>,
 }
 
 /// A request whose handler failed internally (a bug, caught and logged) is answered so.
@@ -52,9 +67,15 @@ fn internal<T>(value: Option<T>) -> Result<T> {
 
 impl Backend {
     pub fn new(client: Client) -> Backend {
+        Backend::reporting_shutdown(client, Arc::default())
+    }
+
+    /// A server that sets `shutdown_requested` when the client asks it to shut down.
+    pub fn reporting_shutdown(client: Client, shutdown_requested: Arc<AtomicBool>) -> Backend {
         Backend {
             client,
             shared: Arc::new(Shared::new()),
+            shutdown_requested,
         }
     }
 
@@ -239,6 +260,7 @@ impl LanguageServer for Backend {
     }
 
     async fn shutdown(&self) -> Result<()> {
+        self.shutdown_requested.store(true, Ordering::SeqCst);
         Ok(())
     }
 

@@ -366,3 +366,133 @@ fn a_client_that_pulls_diagnostics_gets_them_only_by_pulling() {
     client.notify("exit", Value::Null);
     assert!(client.child.wait().unwrap().success());
 }
+
+impl Client {
+    /// Writes raw bytes, framing and all (for malformed input).
+    fn send_raw(&mut self, bytes: &[u8]) {
+        self.stdin.write_all(bytes).unwrap();
+        self.stdin.flush().unwrap();
+    }
+}
+
+#[test]
+fn malformed_messages_get_an_error_and_the_server_keeps_serving() {
+    let mut client = initialized_client();
+    // A body that is not JSON.
+    let body = b"{\"jsonrpc\": \"2.0\", \"id\": 7, \"method\": ";
+    client.send_raw(format!("Content-Length: {}\r\n\r\n", body.len()).as_bytes());
+    client.send_raw(body);
+    let parse_error = client.wait(|m| m.get("error").is_some());
+    assert_eq!(parse_error["error"]["code"], -32700, "{parse_error}");
+    // JSON that is not a JSON-RPC message.
+    let body = b"{\"hello\": \"world\"}";
+    client.send_raw(format!("Content-Length: {}\r\n\r\n", body.len()).as_bytes());
+    client.send_raw(body);
+    let invalid = client.wait(|m| m.get("error").is_some());
+    assert_eq!(invalid["error"]["code"], -32600, "{invalid}");
+    // Invalid UTF-8 in a body.
+    let body = b"{\"jsonrpc\": \"2.0\", \"method\": \"x\xff\xfe\"}";
+    client.send_raw(format!("Content-Length: {}\r\n\r\n", body.len()).as_bytes());
+    client.send_raw(body);
+    let bad_utf8 = client.wait(|m| m.get("error").is_some());
+    assert!(bad_utf8["error"]["code"].as_i64().is_some(), "{bad_utf8}");
+
+    // Still serving: a document opens and gets its diagnostics.
+    client.notify(
+        "textDocument/didOpen",
+        json!({"textDocument": {"uri": URI, "languageId": "python", "version": 1, "text": "eval(x)\n"}}),
+    );
+    assert_eq!(client.diagnostics(1).len(), 1);
+    client.request("shutdown", Value::Null);
+    client.notify("exit", Value::Null);
+    assert!(client.child.wait().unwrap().success());
+}
+
+#[test]
+fn logs_reach_the_client_at_the_configured_level() {
+    let mut client = Client::start();
+    client.request(
+        "initialize",
+        json!({"processId": null, "rootUri": null, "capabilities": {}, "initializationOptions": {"logLevel": "debug"}}),
+    );
+    client.notify("initialized", json!({}));
+    let ready = client.wait(|m| m["method"] == "window/logMessage");
+    assert_eq!(ready["params"]["type"], 3, "info: {ready}");
+    assert!(
+        ready["params"]["message"]
+            .as_str()
+            .unwrap()
+            .contains("cairn-lsp"),
+        "{ready}"
+    );
+    // At debug level, a didChange for a document that is not open is reported as a warning
+    // and an unsupported language as a debug line.
+    client.notify(
+        "textDocument/didOpen",
+        json!({"textDocument": {"uri": "file:///tmp/notes.txt", "languageId": "plaintext", "version": 1, "text": "x"}}),
+    );
+    let debug = client.wait(|m| m["method"] == "window/logMessage" && m["params"]["type"] == 4);
+    assert!(
+        debug["params"]["message"]
+            .as_str()
+            .unwrap()
+            .contains("not analysed"),
+        "{debug}"
+    );
+
+    // At "warn", info lines no longer come.
+    client.notify(
+        "workspace/didChangeConfiguration",
+        json!({"settings": {"cairn": {"logLevel": "warn"}}}),
+    );
+    client.notify(
+        "textDocument/didChange",
+        json!({"textDocument": {"uri": "file:///tmp/never-opened.py", "version": 2}, "contentChanges": [{"text": "x"}]}),
+    );
+    let warning = client.wait(|m| m["method"] == "window/logMessage");
+    assert_eq!(
+        warning["params"]["type"], 2,
+        "the next log is the warning: {warning}"
+    );
+    assert!(
+        warning["params"]["message"]
+            .as_str()
+            .unwrap()
+            .contains("not open"),
+        "{warning}"
+    );
+    client.request("shutdown", Value::Null);
+    client.notify("exit", Value::Null);
+    assert!(client.child.wait().unwrap().success());
+}
+
+/// Waits for the process to end, failing if it takes more than five seconds.
+fn exit_status(child: &mut Child) -> std::process::ExitStatus {
+    let deadline = std::time::Instant::now() + Duration::from_secs(5);
+    loop {
+        if let Some(status) = child.try_wait().unwrap() {
+            return status;
+        }
+        assert!(
+            std::time::Instant::now() < deadline,
+            "the server did not exit within 5 s"
+        );
+        std::thread::sleep(Duration::from_millis(20));
+    }
+}
+
+#[test]
+fn exit_without_shutdown_ends_the_process_with_code_1() {
+    let mut client = initialized_client();
+    client.notify("exit", Value::Null);
+    assert_eq!(exit_status(&mut client.child).code(), Some(1));
+}
+
+#[test]
+fn closing_the_input_ends_the_process() {
+    let Client {
+        mut child, stdin, ..
+    } = initialized_client();
+    drop(stdin);
+    assert_eq!(exit_status(&mut child).code(), Some(1));
+}

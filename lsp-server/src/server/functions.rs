@@ -49,17 +49,29 @@ pub fn code_lenses(doc: &Document, analysis: &FileAnalysis, encoding: Encoding) 
         .collect()
 }
 
+/// The functions as an outline: a nested function is a child of the function around it,
+/// named by its own name (the hover shows the qualified one).
 pub fn document_symbols(
     doc: &Document,
     analysis: &FileAnalysis,
     encoding: Encoding,
 ) -> Vec<DocumentSymbol> {
-    #[allow(deprecated)] // `deprecated` is a required field of the struct
-    analysis
-        .functions
-        .iter()
-        .map(|f| DocumentSymbol {
-            name: f.name.clone(),
+    let mut functions: Vec<&FunctionMetrics> = analysis.functions.iter().collect();
+    functions.sort_by_key(|f| (f.span.start_byte, std::cmp::Reverse(f.span.end_byte)));
+    // Functions that a later one may be inside, outermost first.
+    let mut open: Vec<Outline> = Vec::new();
+    let mut roots = Vec::new();
+    for f in functions {
+        close_up_to(&mut open, &mut roots, f.span.start_byte);
+        let name = open
+            .last()
+            .and_then(|parent| f.name.strip_prefix(parent.qualified.as_str()))
+            .and_then(|rest| rest.strip_prefix('.'))
+            .unwrap_or(&f.name)
+            .to_string();
+        #[allow(deprecated)] // `deprecated` is a required field of the struct
+        let symbol = DocumentSymbol {
+            name,
             detail: Some(format!(
                 "cyclomatic {}, cognitive {}",
                 f.cyclomatic, f.cognitive
@@ -70,8 +82,37 @@ pub fn document_symbols(
             range: to_range(doc, f.span, encoding),
             selection_range: to_range(doc, f.name_span, encoding),
             children: None,
-        })
-        .collect()
+        };
+        open.push(Outline {
+            end_byte: f.span.end_byte,
+            qualified: f.name.clone(),
+            symbol,
+        });
+    }
+    close_up_to(&mut open, &mut roots, usize::MAX);
+    roots
+}
+
+struct Outline {
+    end_byte: usize,
+    qualified: String,
+    symbol: DocumentSymbol,
+}
+
+/// Closes the open functions that end at or before `offset`, attaching each to the one
+/// around it (or to the roots).
+fn close_up_to(open: &mut Vec<Outline>, roots: &mut Vec<DocumentSymbol>, offset: usize) {
+    while open.last().is_some_and(|o| o.end_byte <= offset) {
+        let Some(done) = open.pop() else { break };
+        match open.last_mut() {
+            Some(parent) => parent
+                .symbol
+                .children
+                .get_or_insert_with(Vec::new)
+                .push(done.symbol),
+            None => roots.push(done.symbol),
+        }
+    }
 }
 
 fn metrics_table(f: &FunctionMetrics) -> String {

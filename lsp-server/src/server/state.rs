@@ -56,6 +56,8 @@ pub struct Open {
     pub generation: u64,
     /// The generation of the last finished analysis (stored, or failed).
     pub analyzed: Option<u64>,
+    /// The generation an analysis task has taken up, so no other task repeats it.
+    pub running: Option<u64>,
     /// The result of that analysis; `None` if it failed (then the next one starts afresh).
     pub analysis: Option<Arc<FileAnalysis>>,
     /// The next analysis may not reuse the previous one (the configuration changed).
@@ -71,6 +73,7 @@ impl Open {
             config,
             generation: next_generation(),
             analyzed: None,
+            running: None,
             analysis: None,
             full: true,
             done: watch::channel(None).0,
