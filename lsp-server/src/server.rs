@@ -50,7 +50,14 @@ pub async fn serve() -> bool {
         },
     )
     .await;
-    shutdown_requested.load(Ordering::SeqCst)
+    let clean = shutdown_requested.load(Ordering::SeqCst);
+    if !clean {
+        tracing::warn!(
+            "the session ended without a `shutdown` request (the client sent `exit` early or \
+             closed the input); exiting with code 1 as the LSP specification asks"
+        );
+    }
+    clean
 }
 
 pub struct Backend {

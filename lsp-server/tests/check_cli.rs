@@ -309,9 +309,15 @@ fn without_a_subcommand_it_serves_lsp_and_stops_at_the_end_of_input() {
     let dir = tempfile::tempdir().unwrap();
     let run = run(dir.path(), &[]);
     // Standard input is empty: the server sees the end of the stream and stops, having
-    // written nothing that is not protocol to standard output.
+    // written nothing that is not protocol to standard output. No `shutdown` came first, so
+    // the exit code is the specification's 1, and stderr says why.
     assert_eq!(run.stdout, "");
-    assert_eq!(run.code, 0, "{}", run.stderr);
+    assert_eq!(run.code, 1, "{}", run.stderr);
+    assert!(
+        run.stderr.contains("without a `shutdown` request"),
+        "{}",
+        run.stderr
+    );
 }
 
 #[test]
