@@ -1,74 +1,23 @@
-//! `--format json`: the contract in DESIGN.md §3. The structs below are that contract; they
-//! are written out field by field, not derived from the engine's types, so a new field in
-//! the engine cannot change the output by accident.
+//! `--format json`: the contract in DESIGN.md §3. The types are `cairn_protocol::check`'s,
+//! shared with the backend's `POST /api/v1/analyze`; they are filled in field by field, not
+//! derived from the engine's types, so a new field in the engine cannot change the output by
+//! accident.
 
 use std::io::{self, Write};
 
-use serde::Serialize;
+use cairn_protocol::check::{
+    CheckReport, CheckSummary, CheckedFile as JsonFile, DiagnosticReport, FunctionReport,
+    Position as JsonPosition, Range as JsonRange,
+};
 
 use super::path_string;
 use crate::check::{CheckedFile, Diagnostic, Position, Range, Report};
 
-#[derive(Serialize)]
-struct Output<'a> {
-    files: Vec<File<'a>>,
-    summary: Summary,
-}
-
-#[derive(Serialize)]
-struct File<'a> {
-    path: String,
-    language: &'static str,
-    functions: Vec<Function<'a>>,
-    diagnostics: Vec<JsonDiagnostic<'a>>,
-}
-
-/// Lines are 1-based, as editors and lizard show them.
-#[derive(Serialize)]
-struct Function<'a> {
-    name: &'a str,
-    start_line: u32,
-    end_line: u32,
-    params: u32,
-    lines: u32,
-    cyclomatic: u32,
-    cognitive: u32,
-    nesting: u32,
-}
-
-#[derive(Serialize)]
-struct JsonDiagnostic<'a> {
-    rule: &'static str,
-    severity: &'static str,
-    message: &'a str,
-    range: JsonRange,
-}
-
-/// An LSP range: 0-based lines, UTF-16 code units.
-#[derive(Serialize)]
-struct JsonRange {
-    start: JsonPosition,
-    end: JsonPosition,
-}
-
-#[derive(Serialize)]
-struct JsonPosition {
-    line: u32,
-    character: u32,
-}
-
-#[derive(Serialize)]
-struct Summary {
-    files: usize,
-    functions: usize,
-    diagnostics: usize,
-}
-
 pub fn write(report: &Report, out: &mut dyn Write) -> io::Result<()> {
     let summary = report.summary();
-    let output = Output {
+    let output = CheckReport {
         files: report.files.iter().map(file).collect(),
-        summary: Summary {
+        summary: CheckSummary {
             files: summary.files,
             functions: summary.functions,
             diagnostics: summary.diagnostics,
@@ -78,15 +27,15 @@ pub fn write(report: &Report, out: &mut dyn Write) -> io::Result<()> {
     writeln!(out)
 }
 
-fn file(file: &CheckedFile) -> File<'_> {
-    File {
+fn file(file: &CheckedFile) -> JsonFile {
+    JsonFile {
         path: path_string(&file.path),
-        language: file.language.name(),
+        language: file.language.name().to_string(),
         functions: file
             .functions
             .iter()
-            .map(|f| Function {
-                name: &f.name,
+            .map(|f| FunctionReport {
+                name: f.name.clone(),
                 start_line: f.start_line,
                 end_line: f.end_line,
                 params: f.params,
@@ -100,11 +49,11 @@ fn file(file: &CheckedFile) -> File<'_> {
     }
 }
 
-fn diagnostic(d: &Diagnostic) -> JsonDiagnostic<'_> {
-    JsonDiagnostic {
-        rule: d.rule.id(),
-        severity: d.severity.as_str(),
-        message: &d.message,
+fn diagnostic(d: &Diagnostic) -> DiagnosticReport {
+    DiagnosticReport {
+        rule: d.rule.id().to_string(),
+        severity: d.severity.as_str().to_string(),
+        message: d.message.clone(),
         range: range(d.range),
     }
 }
