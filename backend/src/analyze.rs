@@ -1,7 +1,7 @@
 //! `POST /api/v1/analyze`: the `check --format json` report of one text, computed by the
 //! analysis engine on a blocking thread (bounded by the number of cores) and cached by a
 //! hash of everything that decides the answer (engine version, language, path, config,
-//! code) for an hour.
+//! code) for an hour. The answer says whether it was cached (`X-Cache`).
 
 use bytes::Bytes;
 use cairn_analysis::{Config, Language, LineCol, LineIndex};
@@ -21,7 +21,7 @@ pub async fn analyze(
     state: &AppState,
     principal: &Principal,
     req: AnalyzeRequest,
-) -> AppResult<Bytes> {
+) -> AppResult<(Bytes, bool)> {
     principal.require(Permission::ReadPublic)?;
     let language = language(&req.language)?;
     let path = req.path.unwrap_or_else(|| "input".to_string());
@@ -33,7 +33,7 @@ pub async fn analyze(
     };
     let key = cache_key(language, &path, req.config.as_deref(), &req.code);
     if let Some(hit) = state.cache.get(Namespace::Analysis, &key).await {
-        return Ok(hit);
+        return Ok((hit, true));
     }
     let _permit = state
         .analysis_permits
@@ -49,7 +49,7 @@ pub async fn analyze(
     .map_err(AppError::internal)?;
     let json = Bytes::from(json);
     state.cache.put(Namespace::Analysis, &key, json.clone()).await;
-    Ok(json)
+    Ok((json, false))
 }
 
 fn language(name: &str) -> AppResult<Language> {

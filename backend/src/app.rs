@@ -183,7 +183,10 @@ impl AppState {
             .fallback(crate::ops::not_found)
             .method_not_allowed_fallback(crate::ops::method_not_allowed)
             .layer(middleware::from_fn(crate::ops::rate_limit_headers))
-            .layer(middleware::from_fn_with_state(self.clone(), crate::ops::timeout))
+            .layer(middleware::from_fn_with_state(
+                self.settings.request_timeout,
+                crate::ops::timeout,
+            ))
             .layer(DefaultBodyLimit::max(self.settings.body_limit))
             .with_state(self.clone());
         let routes = match cors(&self.settings.cors_origins) {

@@ -5,6 +5,7 @@
 use std::sync::OnceLock;
 use std::time::{Duration, Instant};
 
+
 use axum::extract::{MatchedPath, Request, State};
 use axum::middleware::Next;
 use axum::response::{IntoResponse, Response};
@@ -74,8 +75,7 @@ pub async fn track(req: Request, next: Next) -> Response {
 }
 
 /// Answers 503 `timeout` when the handler takes longer than the configured limit.
-pub async fn timeout(State(state): State<AppState>, req: Request, next: Next) -> Response {
-    let limit = state.settings.request_timeout;
+pub async fn timeout(State(limit): State<Duration>, req: Request, next: Next) -> Response {
     match tokio::time::timeout(limit, next.run(req)).await {
         Ok(response) => response,
         Err(_) => AppError::Timeout(limit).into_response(),
@@ -144,5 +144,40 @@ pub async fn readiness(state: &AppState) -> Readiness {
         ready: database == "ok" && (redis == "ok" || redis == "not configured"),
         database,
         redis,
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use axum::Router;
+    use axum::body::Body;
+    use axum::routing::get;
+    use tower::ServiceExt;
+
+    use super::*;
+
+    #[tokio::test]
+    async fn a_slow_handler_is_answered_503_timeout() {
+        let app = Router::new()
+            .route("/slow", get(|| async {
+                tokio::time::sleep(Duration::from_secs(5)).await;
+                "late"
+            }))
+            .route("/fast", get(|| async { "ok" }))
+            .layer(axum::middleware::from_fn_with_state(Duration::from_millis(50), timeout));
+        let slow = app
+            .clone()
+            .oneshot(Request::get("/slow").body(Body::empty()).unwrap())
+            .await
+            .unwrap();
+        assert_eq!(slow.status(), 503);
+        let body = axum::body::to_bytes(slow.into_body(), 1 << 16).await.unwrap();
+        let body: serde_json::Value = serde_json::from_slice(&body).unwrap();
+        assert_eq!(body["error"]["code"], "timeout");
+        let fast = app
+            .oneshot(Request::get("/fast").body(Body::empty()).unwrap())
+            .await
+            .unwrap();
+        assert_eq!(fast.status(), 200);
     }
 }

@@ -12,7 +12,7 @@ mod tokens;
 
 use std::future::Future;
 
-use axum::http::{HeaderValue, header};
+use axum::http::{HeaderName, HeaderValue, header};
 use axum::response::{IntoResponse, Response};
 use bytes::Bytes;
 use serde::Serialize;
@@ -43,6 +43,16 @@ pub(crate) fn json_bytes(body: Bytes) -> Response {
         .into_response()
 }
 
+/// A JSON answer saying whether it came from a cache (`X-Cache: hit` or `miss`).
+pub(crate) fn json_bytes_cached(body: Bytes, hit: bool) -> Response {
+    let mut response = json_bytes(body);
+    response.headers_mut().insert(
+        HeaderName::from_static("x-cache"),
+        HeaderValue::from_static(if hit { "hit" } else { "miss" }),
+    );
+    response
+}
+
 /// A GET answer through the per-user API cache: keyed by the user, their cache generation
 /// (moved by every write of theirs) and the full path and query.
 pub(crate) async fn cached<T, F>(
@@ -65,13 +75,14 @@ where
         && let Some(hit) = state.cache.get(Namespace::Api, key).await
     {
         metrics::counter!("cairn_api_cache_total", "result" => "hit").increment(1);
-        return Ok(json_bytes(hit));
+        return Ok(json_bytes_cached(hit, true));
     }
     let value = compute.await?;
     let body = Bytes::from(serde_json::to_vec(&value).map_err(crate::error::AppError::internal)?);
     if let Some(key) = &key {
         metrics::counter!("cairn_api_cache_total", "result" => "miss").increment(1);
         state.cache.put(Namespace::Api, key, body.clone()).await;
+        return Ok(json_bytes_cached(body, false));
     }
     Ok(json_bytes(body))
 }

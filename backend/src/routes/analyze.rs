@@ -5,7 +5,7 @@ use cairn_protocol::check::{AnalyzeRequest, CheckReport};
 use utoipa_axum::router::OpenApiRouter;
 use utoipa_axum::routes;
 
-use super::json_bytes;
+use super::json_bytes_cached;
 use crate::app::AppState;
 use crate::auth::Principal;
 use crate::error::AppResult;
@@ -28,5 +28,6 @@ async fn analyze(
     principal: Principal,
     JsonBody(req): JsonBody<AnalyzeRequest>,
 ) -> AppResult<Response> {
-    Ok(json_bytes(crate::analyze::analyze(&state, &principal, req).await?))
+    let (report, hit) = crate::analyze::analyze(&state, &principal, req).await?;
+    Ok(json_bytes_cached(report, hit))
 }
