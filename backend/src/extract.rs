@@ -86,6 +86,12 @@ fn body_error(status: axum::http::StatusCode, state: &AppState) -> AppError {
 
 /// Parses with the path of the offending field, so the error can name it.
 pub fn parse<T: DeserializeOwned>(bytes: &[u8]) -> Result<T, AppError> {
+    // Every body of this API is an object; serde would also take `[…]` for a struct. Other
+    // JSON values are refused here; what is not JSON at all is left to the parser to name.
+    let first = bytes.iter().find(|b| !b.is_ascii_whitespace());
+    if first.is_some_and(|b| matches!(b, b'[' | b'"' | b't' | b'f' | b'n' | b'-' | b'0'..=b'9')) {
+        return Err(AppError::validation("body", "expected a JSON object"));
+    }
     let mut de = serde_json::Deserializer::from_slice(bytes);
     let value = serde_path_to_error::deserialize::<_, T>(&mut de).map_err(|error| {
         let path = error.path().to_string();
