@@ -11,7 +11,7 @@ use std::ops::Range;
 use rustc_hash::FxHashMap;
 use tree_sitter::Tree;
 
-use crate::walk::{ChunkResult, chunk_key};
+use crate::walk::{Chunk, chunk_key};
 use crate::{Config, FileAnalysis, Language, analyze_with};
 
 /// Analyses `tree` (parsed incrementally from the previous tree) reusing `previous` for
@@ -28,7 +28,11 @@ pub fn analyze_incremental(
     if previous.language != language {
         return crate::analyze_tree(tree, source, language, config);
     }
-    let by_key: FxHashMap<u64, &ChunkResult> = previous.chunks.iter().map(|c| (c.key, c)).collect();
+    let by_key: FxHashMap<u64, &Chunk> = previous
+        .chunks
+        .iter()
+        .map(|c| (c.measures.key, c))
+        .collect();
     let bytes = source.as_bytes();
     analyze_with(tree, source, language, config, |chunk| {
         let (start, end) = (chunk.start_byte(), chunk.end_byte());

@@ -40,8 +40,9 @@ pub struct FileAnalysis {
     pub metrics: FileMetrics,
     /// Findings after configuration and suppressions, ordered by position.
     pub findings: Vec<Finding>,
-    /// The measures of each top-level chunk, for reuse by [`analyze_incremental`].
-    chunks: Vec<walk::ChunkResult>,
+    /// The measures and security scan of each top-level chunk, for reuse by
+    /// [`analyze_incremental`].
+    chunks: Vec<walk::Chunk>,
 }
 
 impl PartialEq for FileAnalysis {
@@ -95,7 +96,7 @@ pub(crate) fn analyze_with(
     source: &str,
     language: Language,
     config: &Config,
-    reuse: impl Fn(tree_sitter::Node) -> Option<walk::ChunkResult>,
+    reuse: impl Fn(tree_sitter::Node) -> Option<walk::Chunk>,
 ) -> FileAnalysis {
     let bytes = source.as_bytes();
     let index = LineIndex::new(source);
@@ -112,7 +113,7 @@ pub(crate) fn analyze_with(
     let root = tree.root_node();
     let mut cursor = root.walk();
     let mut chunk_cursor = root.walk();
-    let mut security = rules::security::Scan::new(source, language, &index);
+    let mut security = rules::security::Scan::new(source, language, &index, root);
     let has_suppressions = source.contains(suppress::MARKER);
     let has_chunks = cursor.goto_first_child();
     let mut pending = if has_chunks {
@@ -121,20 +122,33 @@ pub(crate) fn analyze_with(
         None
     };
     while let Some(chunk) = pending {
-        let result = match reuse(chunk) {
-            Some(result) => {
-                walk::scan_chunk(chunk, &mut chunk_cursor, &mut security);
-                result
+        let reused = match reuse(chunk) {
+            Some(mut reused) => {
+                if !security.reuse_chunk(chunk, &reused.scan) {
+                    // Same text, but the imports or variables seen before it changed.
+                    security.begin_chunk(chunk);
+                    walk::scan_chunk(chunk, &mut chunk_cursor, &mut security);
+                    reused.scan = std::sync::Arc::new(security.end_chunk());
+                }
+                reused
             }
-            None => walk::walk_chunk(
-                chunk,
-                bytes,
-                language,
-                &mut chunk_cursor,
-                &mut security,
-                has_suppressions,
-            ),
+            None => {
+                security.begin_chunk(chunk);
+                let measures = walk::walk_chunk(
+                    chunk,
+                    bytes,
+                    language,
+                    &mut chunk_cursor,
+                    &mut security,
+                    has_suppressions,
+                );
+                walk::Chunk {
+                    measures: std::sync::Arc::new(measures),
+                    scan: std::sync::Arc::new(security.end_chunk()),
+                }
+            }
         };
+        let result = &*reused.measures;
         let (start_byte, start_line) = (chunk.start_byte(), chunk.start_position().row);
         for (offset, (code, comment)) in result
             .code_line
@@ -179,7 +193,7 @@ pub(crate) fn analyze_with(
                 is_closure: f.is_closure,
             });
         }
-        chunks.push(result);
+        chunks.push(reused);
         pending = if cursor.goto_next_sibling() {
             Some(cursor.node())
         } else {

@@ -53,6 +53,40 @@ impl Span {
     pub fn intersects(&self, start_byte: usize, end_byte: usize) -> bool {
         self.start_byte <= end_byte && start_byte <= self.end_byte
     }
+
+    /// This span made relative to a place (byte 0 and line 0 there); columns stay as they
+    /// are, so the place must start where a line starts or keep its column. `None` if the
+    /// span begins before the place.
+    pub(crate) fn relative_to(self, start_byte: usize, start_line: u32) -> Option<Span> {
+        Some(Span {
+            start_byte: self.start_byte.checked_sub(start_byte)?,
+            end_byte: self.end_byte.checked_sub(start_byte)?,
+            start: LineCol {
+                line: self.start.line.checked_sub(start_line)?,
+                column: self.start.column,
+            },
+            end: LineCol {
+                line: self.end.line.checked_sub(start_line)?,
+                column: self.end.column,
+            },
+        })
+    }
+
+    /// A relative span (see [`Span::relative_to`]) placed back at a place.
+    pub(crate) fn placed_at(self, start_byte: usize, start_line: u32) -> Span {
+        Span {
+            start_byte: self.start_byte + start_byte,
+            end_byte: self.end_byte + start_byte,
+            start: LineCol {
+                line: self.start.line + start_line,
+                column: self.start.column,
+            },
+            end: LineCol {
+                line: self.end.line + start_line,
+                column: self.end.column,
+            },
+        }
+    }
 }
 
 /// Line starts of a text, for converting between byte offsets, lines and UTF-16 columns.

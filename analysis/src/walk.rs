@@ -11,13 +11,15 @@
 
 use rustc_hash::{FxHashSet, FxHasher};
 use std::hash::{Hash, Hasher};
+use std::sync::Arc;
 use tree_sitter::{Node, TreeCursor};
 
 use crate::functions::{container_scope, name_function};
 use crate::language::{Language, Role};
 use crate::metrics::complexity::{Complexity, callee_name, has_label, is_logical, operator_runs};
 use crate::rules::security::Scan;
-use crate::span::{LineCol, Span};
+use crate::rules::security::carry::ChunkScan;
+use crate::span::Span;
 use crate::suppress::{self, Suppression};
 
 /// A function measured in a chunk. Positions are relative to the chunk start.
@@ -45,6 +47,14 @@ pub(crate) struct ChunkResult {
     pub total_operators: u32,
     pub total_operands: u32,
     pub suppressions: Vec<Suppression>,
+}
+
+/// What a later analysis may reuse of a chunk: its measures and its security scan, shared
+/// (an unchanged chunk is carried from one analysis to the next without copying).
+#[derive(Clone, Debug)]
+pub(crate) struct Chunk {
+    pub measures: Arc<ChunkResult>,
+    pub scan: Arc<ChunkScan>,
 }
 
 /// The key under which a chunk's result may be reused: its text and its start column (a
@@ -458,35 +468,13 @@ impl<'t> Walker<'_, 't, '_> {
 
 /// A span made relative to a chunk's start (byte 0, line 0 at the chunk).
 pub(crate) fn relative_span(span: Span, origin: Node) -> Span {
-    let (byte, line) = (origin.start_byte(), origin.start_position().row as u32);
-    Span {
-        start_byte: span.start_byte - byte,
-        end_byte: span.end_byte - byte,
-        start: LineCol {
-            line: span.start.line - line,
-            column: span.start.column,
-        },
-        end: LineCol {
-            line: span.end.line - line,
-            column: span.end.column,
-        },
-    }
+    span.relative_to(origin.start_byte(), origin.start_position().row as u32)
+        .unwrap_or_default()
 }
 
 /// A relative span placed back at a chunk's position.
 pub(crate) fn absolute_span(span: Span, start_byte: usize, start_line: u32) -> Span {
-    Span {
-        start_byte: span.start_byte + start_byte,
-        end_byte: span.end_byte + start_byte,
-        start: LineCol {
-            line: span.start.line + start_line,
-            column: span.start.column,
-        },
-        end: LineCol {
-            line: span.end.line + start_line,
-            column: span.end.column,
-        },
-    }
+    span.placed_at(start_byte, start_line)
 }
 
 fn first_meaningful_child<'t>(node: Node<'t>, language: Language) -> Option<Node<'t>> {
