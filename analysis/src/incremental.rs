@@ -11,7 +11,7 @@ use std::ops::Range;
 use rustc_hash::FxHashMap;
 use tree_sitter::Tree;
 
-use crate::walk::{Chunk, chunk_key};
+use crate::walk::Chunk;
 use crate::{Config, FileAnalysis, Language, analyze_with};
 
 /// Analyses `tree` (parsed incrementally from the previous tree) reusing `previous` for
@@ -33,12 +33,11 @@ pub fn analyze_incremental(
         .iter()
         .map(|c| (c.measures.key, c))
         .collect();
-    let bytes = source.as_bytes();
-    analyze_with(tree, source, language, config, |chunk| {
+    analyze_with(tree, source, language, config, |chunk, key| {
         let (start, end) = (chunk.start_byte(), chunk.end_byte());
         if changed.iter().any(|r| r.start <= end && start <= r.end) {
             return None;
         }
-        by_key.get(&chunk_key(chunk, bytes)).map(|c| (*c).clone())
+        by_key.get(&key).map(|c| (*c).clone())
     })
 }

@@ -47,6 +47,45 @@ pub(crate) struct ChunkResult {
     pub total_operators: u32,
     pub total_operands: u32,
     pub suppressions: Vec<Suppression>,
+    /// For a container whose members are chunks of their own: what they start with.
+    pub members: Option<Entry>,
+}
+
+/// Where the members of a container start: the scopes that qualify their names and the
+/// context of the container's body, so each member can be walked (and reused) on its own
+/// exactly as it would be inside the whole container.
+#[derive(Clone, Debug)]
+pub(crate) struct Entry {
+    pub scopes: Vec<String>,
+    role: Role,
+    ctx: Context,
+}
+
+/// Kinds that wrap a top-level declaration without changing it (a decorator, `export`).
+const WRAPPERS: &[&str] = &["decorated_definition", "export_statement"];
+
+/// The body of a top-level container (a class, an impl, a namespace — possibly decorated or
+/// exported) whose members are walked as chunks of their own, so an edit in one method does
+/// not walk the whole class again. `None` for any other chunk.
+/// Also returns the ids of the nodes from the chunk down to the body.
+pub(crate) fn members_of<'t>(
+    chunk: Node<'t>,
+    language: Language,
+) -> Option<(Node<'t>, Vec<usize>)> {
+    let kinds = language.kinds();
+    let mut node = chunk;
+    let mut path = vec![chunk.id()];
+    while kinds.role(node) != Role::Container {
+        if kinds.role(node) != Role::None || !WRAPPERS.contains(&node.kind()) {
+            return None;
+        }
+        let last = u32::try_from(node.named_child_count().checked_sub(1)?).ok()?;
+        node = node.named_child(last)?;
+        path.push(node.id());
+    }
+    let body = node.child_by_field_name("body")?;
+    path.push(body.id());
+    (kinds.role(body) == Role::None && body.child_count() > 0).then_some((body, path))
 }
 
 /// What a later analysis may reuse of a chunk: its measures and its security scan, shared
@@ -57,18 +96,22 @@ pub(crate) struct Chunk {
     pub scan: Arc<ChunkScan>,
 }
 
-/// The key under which a chunk's result may be reused: its text and its start column (a
-/// chunk that moved sideways has different columns).
-pub(crate) fn chunk_key(chunk: Node, source: &[u8]) -> u64 {
+/// The key under which a chunk's result may be reused: its text, its start column (a
+/// chunk that moved sideways has different columns) and, for a container's member, the
+/// scopes that qualify its names.
+pub(crate) fn chunk_key(chunk: Node, source: &[u8], entry: Option<&Entry>) -> u64 {
     let mut hasher = FxHasher::default();
     source[chunk.start_byte()..chunk.end_byte()].hash(&mut hasher);
     chunk.start_position().column.hash(&mut hasher);
     chunk.kind_id().hash(&mut hasher);
+    if let Some(entry) = entry {
+        entry.scopes.hash(&mut hasher);
+    }
     hasher.finish()
 }
 
 /// Where a node's children stand for cognitive complexity.
-#[derive(Clone, Copy, Default)]
+#[derive(Clone, Copy, Debug, Default)]
 struct Context {
     /// Global nesting level (each frame subtracts its base).
     nesting: u32,
@@ -112,12 +155,25 @@ struct Walker<'a, 't, 's> {
     frames: Vec<Frame>,
     scopes: Vec<String>,
     collect_suppressions: bool,
+    /// The body of a container whose members are chunks of their own: not descended into.
+    stop_at: Option<usize>,
+}
+
+/// Where and how a chunk is walked.
+pub(crate) struct Place<'e, 't> {
+    /// The reuse key ([`chunk_key`]).
+    pub key: u64,
+    /// For a container's member: what the members start with, and the container's body.
+    pub entry: Option<(&'e Entry, Node<'t>)>,
+    /// For a container whose members are walked on their own: its body.
+    pub members: Option<Node<'t>>,
 }
 
 /// Walks and measures one chunk; every node is also shown to the security scan. Comments are
 /// read for suppressions only when `collect_suppressions` (the file mentions `cairn: ignore`).
 pub(crate) fn walk_chunk<'t>(
     chunk: Node<'t>,
+    place: Place<'_, 't>,
     source: &[u8],
     language: Language,
     cursor: &mut TreeCursor<'t>,
@@ -132,24 +188,43 @@ pub(crate) fn walk_chunk<'t>(
         origin: chunk,
         origin_line: chunk.start_position().row,
         result: ChunkResult {
-            key: chunk_key(chunk, source),
+            key: place.key,
             code_line: vec![false; lines],
             comment_line: vec![false; lines],
             ..ChunkResult::default()
         },
         frames: Vec::new(),
-        scopes: Vec::new(),
+        scopes: place
+            .entry
+            .map(|(entry, _)| entry.scopes.clone())
+            .unwrap_or_default(),
         collect_suppressions,
+        stop_at: place.members.map(|body| body.id()),
     };
-    walker.run(chunk, cursor);
+    walker.run(chunk, cursor, place.entry);
     walker.result
 }
 
 impl<'t> Walker<'_, 't, '_> {
-    fn run(&mut self, chunk: Node<'t>, cursor: &mut TreeCursor<'t>) {
+    fn run(
+        &mut self,
+        chunk: Node<'t>,
+        cursor: &mut TreeCursor<'t>,
+        entry: Option<(&Entry, Node<'t>)>,
+    ) {
         let kinds = self.language.kinds();
         cursor.reset(chunk);
         let mut open: Vec<Open<'t>> = Vec::new();
+        // A member starts as a child of its container's body.
+        let outside = entry.map(|(entry, body)| Open {
+            node: body,
+            role: entry.role,
+            ctx: entry.ctx,
+            inner_if: None,
+            logical: false,
+            frames: 0,
+            scopes: 0,
+        });
         loop {
             let node = cursor.node();
             let role = kinds.role(node);
@@ -161,17 +236,27 @@ impl<'t> Walker<'_, 't, '_> {
                         .flatten();
                     self.child_context(parent, node, role, field)
                 }
-                None => Context::default(),
+                None => outside.as_ref().map_or_else(Context::default, |body| {
+                    self.child_context(body, node, role, None)
+                }),
             };
             let frames_before = self.frames.len();
             let scopes_before = self.scopes.len();
-            let parent = open.last().map(|o| o.node);
+            let parent = open.last().or(outside.as_ref()).map(|o| o.node);
             let logical = role == Role::Binary && is_logical(node);
             let inner_if = self.visit(node, role, ctx, parent, logical);
+            let members_here = Some(node.id()) == self.stop_at;
+            if members_here {
+                self.result.members = Some(Entry {
+                    scopes: self.scopes.clone(),
+                    role,
+                    ctx,
+                });
+            }
             let descend = match role {
                 Role::Comment => false,
                 Role::String => has_code_inside(node, self.source),
-                _ => true,
+                _ => !members_here,
             };
             if descend && cursor.goto_first_child() {
                 open.push(Open {
@@ -501,18 +586,21 @@ fn count_params(function: Node, source: &[u8], language: Language) -> u32 {
         .sum()
 }
 
-/// Shows every node of a chunk to the security scan, for a chunk whose measures were reused:
-/// the scan keeps file-wide state (imports, variables holding built strings), so it always
-/// sees the whole file in order.
+/// Shows every node of a chunk (but those under `members`, a container's body left to its
+/// member chunks) to the security scan, for a chunk whose measures were reused but whose
+/// scan must run again: the imports or variables seen before it changed.
 pub(crate) fn scan_chunk<'t>(
     chunk: Node<'t>,
+    members: Option<Node<'t>>,
     cursor: &mut TreeCursor<'t>,
     security: &mut Scan<'t>,
 ) {
+    let stop_at = members.map(|body| body.id());
     cursor.reset(chunk);
     loop {
-        security.visit(cursor.node());
-        if cursor.goto_first_child() {
+        let node = cursor.node();
+        security.visit(node);
+        if Some(node.id()) != stop_at && cursor.goto_first_child() {
             continue;
         }
         loop {

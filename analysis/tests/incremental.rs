@@ -88,6 +88,22 @@ fn editing_one_function_keeps_the_others_and_matches_a_full_analysis() {
     check_edit(Language::Python, PYTHON, 0, 9, "");
 }
 
+#[test]
+fn a_variable_moved_into_another_class_body_reaches_its_later_members() {
+    // In the old text `q` belongs to A's body, so B's `execute(q)` is not reported; after the
+    // edit it belongs to B's body and is. The member `cursor.execute(q)` keeps its text.
+    let old = "class A:\n    q = f\"SELECT a FROM b WHERE c = {d}\"\nclass B:\n    y = 2\n\n    def f(self):\n        pass\n\n    cursor.execute(q)\n";
+    let start = old.find("q = f").unwrap();
+    let end = old.find("    y = 2").unwrap();
+    check_edit(
+        Language::Python,
+        old,
+        start,
+        end,
+        "pass\nclass B:\n    q = f\"SELECT a FROM b WHERE c = {d}\"\n",
+    );
+}
+
 proptest! {
     #![proptest_config(ProptestConfig { cases: 48, ..ProptestConfig::default() })]
 
@@ -105,6 +121,14 @@ const CROSSING: &[(Language, &str)] = &[
     (
         Language::Python,
         "import subprocess as sp\nimport hashlib\nq = f\"SELECT * FROM t WHERE id = {uid}\"\n\ndef run(cmd):\n    sp.run(cmd, shell=True)\n    return hashlib.md5(cmd)\n\ncursor.execute(q)\n\ndef other(x):\n    y = f\"DELETE FROM t WHERE x = {x}\"\n    db.execute(y)\n    requests.get(x, verify=False)\n",
+    ),
+    (
+        Language::Python,
+        "import subprocess as sp\n\nclass Store(Base):\n    q = f\"SELECT * FROM t WHERE id = {uid}\"\n    cursor.execute(q)\n\n    def get(self, x):\n        return sp.run(x, shell=True)\n\n    @property\n    def name(self):\n        cursor.execute(q)\n        return hashlib.md5(self.x)\n\n@decorated\nclass Other:\n    def get(self):\n        return eval(self.x)\n",
+    ),
+    (
+        Language::TypeScript,
+        "import { exec } from \"child_process\";\n\nexport class Api {\n  run(cmd: string) {\n    exec(cmd);\n  }\n  query(id: string) {\n    const q = `SELECT * FROM t WHERE id = ${id}`;\n    return db.query(q);\n  }\n}\n\nclass Inner {\n  x = eval(y);\n}\n",
     ),
     (
         Language::JavaScript,
@@ -125,6 +149,10 @@ const FRAGMENTS: &[&str] = &[
     "q = f\"SELECT a FROM b WHERE c = {d}\"\n",
     "const cp = require(\"child_process\");\n",
     "const q = 'x';\n",
+    "class Renamed:\n",
+    "    q = 1\n",
+    "export class Moved {\n",
+    "}\n",
     "ObjectInputStream",
     "\n",
     "  ",

@@ -175,8 +175,9 @@ pub(crate) struct Scan<'a> {
     /// Local variables last assigned a string built at run time (`q = f"... {x}"`), for
     /// rules that follow a query or command through one variable.
     pub assigned: HashMap<&'a str, Assigned>,
-    /// The node id of the file's root: variables assigned there are seen by later chunks.
-    root_block: usize,
+    /// The ids of the nodes above the current chunk, the root first: variables assigned in
+    /// those blocks are seen by later chunks.
+    ancestors: Vec<usize>,
     /// The state that crosses chunks, summed up (see [`carry`]).
     fingerprint: u64,
     current: carry::Current,
@@ -266,7 +267,7 @@ impl<'a> Scan<'a> {
             findings: Vec::new(),
             bindings: Vec::new(),
             assigned: HashMap::new(),
-            root_block: root.id(),
+            ancestors: vec![root.id()],
             fingerprint: 0,
             current: carry::Current::default(),
         };
@@ -332,19 +333,19 @@ impl<'a> Scan<'a> {
                             value,
                         },
                     );
-                    if block == self.root_block {
-                        self.assign_root(name, built, value);
-                    } else if old.is_some_and(|old| old.block == self.root_block) {
-                        self.forget_root(name);
+                    if let Some(depth) = self.carried(block) {
+                        self.assign_carried(name, built, value, depth);
+                    } else if let Some(depth) = old.and_then(|old| self.carried(old.block)) {
+                        self.forget_carried(name, depth);
                     }
                 }
             }
             None => {
                 if !self.assigned.is_empty()
                     && let Some(old) = self.assigned.remove(name)
-                    && old.block == self.root_block
+                    && let Some(depth) = self.carried(old.block)
                 {
-                    self.forget_root(name);
+                    self.forget_carried(name, depth);
                 }
             }
         }

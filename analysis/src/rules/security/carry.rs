@@ -12,8 +12,12 @@
 //! whose text is unchanged and that begins with the same fingerprint has the same findings;
 //! replaying its effects gives the state the next chunk begins with, without visiting a node.
 //!
-//! Variables assigned inside a block of a chunk (a function body) never reach another chunk —
-//! the rules only follow a variable within its own block — so they are not part of the state.
+//! Chunks are the root's children and, for a container (a class), its header and each of its
+//! members. A variable is followed only within its own block, so only variables assigned in
+//! a block *above* the chunk (the root, a class body) reach later chunks; those assigned
+//! inside a chunk (a function body) are not part of the state. Entering and leaving a
+//! container's members is part of the chain, so equal fingerprints also mean the same
+//! blocks are above.
 
 use std::hash::{Hash, Hasher};
 
@@ -36,10 +40,16 @@ pub(crate) enum Effect {
         module: Rel,
         member: Option<Rel>,
     },
-    /// A root-level variable was assigned a string built at run time.
-    Assign { name: Rel, built: Built, value: Rel },
-    /// A root-level variable no longer holds such a string.
-    Forget { name: Rel },
+    /// A variable of a block above the chunk (`depth` in [`Scan::ancestors`]) was assigned a
+    /// string built at run time.
+    Assign {
+        name: Rel,
+        built: Built,
+        value: Rel,
+        depth: u8,
+    },
+    /// A variable of a block above the chunk no longer holds such a string.
+    Forget { name: Rel, depth: u8 },
 }
 
 /// The security scan's record of one chunk.
@@ -88,8 +98,9 @@ pub(crate) fn initial_fingerprint(scan: &Scan) -> u64 {
 }
 
 impl<'a> Scan<'a> {
-    /// Starts the scan of a chunk: provider keys in its text are reported right away.
-    pub fn begin_chunk(&mut self, chunk: Node) {
+    /// Starts the scan of a chunk; provider keys in `own_text` (the chunk's bytes, but a
+    /// container's members) are reported right away.
+    pub fn begin_chunk(&mut self, chunk: Node, own_text: std::ops::Range<usize>) {
         self.current = Current {
             owned: self.owned(chunk),
             state_in: self.fingerprint,
@@ -98,7 +109,27 @@ impl<'a> Scan<'a> {
             replayable: true,
         };
         self.provider_secrets.clear();
-        super::secrets::report_provider_keys(self, chunk.start_byte(), chunk.end_byte());
+        super::secrets::report_provider_keys(self, own_text.start, own_text.end);
+    }
+
+    /// The chunks that follow are the members of a container; `path` holds the ids of the
+    /// nodes from the top-level chunk down to the container's body.
+    pub fn enter_members(&mut self, path: &[usize]) {
+        self.ancestors.truncate(1);
+        self.ancestors.extend_from_slice(path);
+        self.mix(3, &[]);
+    }
+
+    /// The container's members are over.
+    pub fn leave_members(&mut self) {
+        self.ancestors.truncate(1);
+        self.mix(4, &[]);
+    }
+
+    /// Is `block` above the current chunk (then at which depth)?
+    pub(super) fn carried(&self, block: usize) -> Option<u8> {
+        let depth = self.ancestors.iter().position(|id| *id == block)?;
+        u8::try_from(depth).ok()
     }
 
     /// Ends the scan of the chunk begun last, with what a later analysis may reuse.
@@ -179,24 +210,31 @@ impl<'a> Scan<'a> {
         self.log(effect);
     }
 
-    /// `name` at the root level now holds a string built at run time.
-    pub(super) fn assign_root(&mut self, name: &'a str, built: Built, value: (usize, usize)) {
+    /// `name`, of the block at `depth` above the chunk, now holds a string built at run time.
+    pub(super) fn assign_carried(
+        &mut self,
+        name: &'a str,
+        built: Built,
+        value: (usize, usize),
+        depth: u8,
+    ) {
         let value_text = self.slice(value.0, value.1);
-        self.mix(1, &[name, built.describe(), value_text]);
+        self.mix(1, &[name, built.describe(), value_text, depth_text(depth)]);
         let effect = (|| {
             Some(Effect::Assign {
                 name: self.rel(name)?,
                 built,
                 value: self.rel(value_text)?,
+                depth,
             })
         })();
         self.log(effect);
     }
 
-    /// `name` at the root level no longer holds a string built at run time.
-    pub(super) fn forget_root(&mut self, name: &'a str) {
-        self.mix(2, &[name]);
-        let effect = self.rel(name).map(|name| Effect::Forget { name });
+    /// `name`, of the block at `depth` above the chunk, no longer holds such a string.
+    pub(super) fn forget_carried(&mut self, name: &'a str, depth: u8) {
+        self.mix(2, &[name, depth_text(depth)]);
+        let effect = self.rel(name).map(|name| Effect::Forget { name, depth });
         self.log(effect);
     }
 
@@ -216,23 +254,30 @@ impl<'a> Scan<'a> {
                 self.imports.bind(local, module, member);
                 self.mix(0, &[local, module, member.unwrap_or("\0")]);
             }
-            Effect::Assign { name, built, value } => {
+            Effect::Assign {
+                name,
+                built,
+                value,
+                depth,
+            } => {
                 let (name, value_text) = (text(name), text(value));
                 let at = start + value.0 as usize;
-                self.assigned.insert(
-                    name,
-                    Assigned {
-                        block: self.root_block,
-                        built,
-                        value: (at, at + value_text.len()),
-                    },
-                );
-                self.mix(1, &[name, built.describe(), value_text]);
+                if let Some(&block) = self.ancestors.get(usize::from(depth)) {
+                    self.assigned.insert(
+                        name,
+                        Assigned {
+                            block,
+                            built,
+                            value: (at, at + value_text.len()),
+                        },
+                    );
+                }
+                self.mix(1, &[name, built.describe(), value_text, depth_text(depth)]);
             }
-            Effect::Forget { name } => {
+            Effect::Forget { name, depth } => {
                 let name = text(name);
                 self.assigned.remove(name);
-                self.mix(2, &[name]);
+                self.mix(2, &[name, depth_text(depth)]);
             }
         }
     }
@@ -268,6 +313,12 @@ impl<'a> Scan<'a> {
 }
 
 /// A finding relative to the start of the text its chunk owns; `None` if it reaches out.
+/// A depth as text for the fingerprint (every part of an event is hashed as text).
+fn depth_text(depth: u8) -> &'static str {
+    const DEPTHS: [&str; 8] = ["0", "1", "2", "3", "4", "5", "6", "7"];
+    DEPTHS.get(usize::from(depth)).copied().unwrap_or("deep")
+}
+
 fn relative_finding(finding: &Finding, owned: Owned) -> Option<Finding> {
     let relative = |span: crate::Span| {
         (span.start_byte >= owned.start && span.end_byte <= owned.end)
