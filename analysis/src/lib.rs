@@ -87,7 +87,7 @@ pub fn analyze_tree(
     language: Language,
     config: &Config,
 ) -> FileAnalysis {
-    analyze_with(tree, source, language, config, |_, _| None)
+    analyze_with(tree, source, language, config, |_, _, _| None)
 }
 
 /// The shared pipeline; `reuse(chunk)` may return the result of an unchanged chunk.
@@ -96,7 +96,7 @@ pub(crate) fn analyze_with(
     source: &str,
     language: Language,
     config: &Config,
-    reuse: impl Fn(tree_sitter::Node, u64) -> Option<walk::Chunk>,
+    reuse: impl Fn(tree_sitter::Node, u64, u64) -> Option<walk::Chunk>,
 ) -> FileAnalysis {
     let bytes = source.as_bytes();
     let index = LineIndex::new(source);
@@ -227,14 +227,15 @@ pub(crate) fn analyze_with(
 struct Chunker<'t, 's, R> {
     bytes: &'s [u8],
     language: Language,
-    /// A previous result for a chunk (by node and key), if it may be reused.
+    /// A previous result for a chunk (by node, key and the scan's state before it), if it
+    /// may be reused.
     reuse: R,
     cursor: tree_sitter::TreeCursor<'t>,
     security: rules::security::Scan<'t>,
     has_suppressions: bool,
 }
 
-impl<'t, R: Fn(tree_sitter::Node, u64) -> Option<walk::Chunk>> Chunker<'t, '_, R> {
+impl<'t, R: Fn(tree_sitter::Node, u64, u64) -> Option<walk::Chunk>> Chunker<'t, '_, R> {
     /// One chunk: a top-level item, a container's header (`members` is its body, left to
     /// the member chunks), or a container's member (`entry`).
     fn chunk(
@@ -245,7 +246,7 @@ impl<'t, R: Fn(tree_sitter::Node, u64) -> Option<walk::Chunk>> Chunker<'t, '_, R
     ) -> walk::Chunk {
         let key = walk::chunk_key(node, self.bytes, entry.map(|(entry, _)| entry));
         let own_text = node.start_byte()..members.map_or(node.end_byte(), |b| b.start_byte());
-        if let Some(mut reused) = (self.reuse)(node, key) {
+        if let Some(mut reused) = (self.reuse)(node, key, self.security.fingerprint()) {
             if !self.security.reuse_chunk(node, &reused.scan) {
                 // Same text, but the imports or variables seen before it changed.
                 self.security.begin_chunk(node, own_text);

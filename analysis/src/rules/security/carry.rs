@@ -97,7 +97,19 @@ pub(crate) fn initial_fingerprint(scan: &Scan) -> u64 {
     hasher.finish()
 }
 
+impl ChunkScan {
+    /// The fingerprint the chunk began with, if its findings may be reused.
+    pub fn state_in(&self) -> Option<u64> {
+        self.state_in
+    }
+}
+
 impl<'a> Scan<'a> {
+    /// The state that crosses chunks, summed up.
+    pub fn fingerprint(&self) -> u64 {
+        self.fingerprint
+    }
+
     /// Starts the scan of a chunk; provider keys in `own_text` (the chunk's bytes, but a
     /// container's members) are reported right away.
     pub fn begin_chunk(&mut self, chunk: Node, own_text: std::ops::Range<usize>) {
