@@ -160,11 +160,14 @@ impl Document {
     }
 
     /// Keeps the parse of a snapshot taken at the current version (no edit since): its tree
-    /// is the base of the next incremental parse.
-    pub fn store(&mut self, tree: Tree, text: Arc<String>) {
-        self.tree = Some(tree);
-        self.analyzed_text = text;
+    /// is the base of the next incremental parse. Returns what it replaces, for the caller
+    /// to drop once the diagnostics are out (freeing a tree costs what changed in it).
+    pub fn store(&mut self, tree: Tree, text: Arc<String>) -> impl Send + use<> {
         self.changed.clear();
+        (
+            self.tree.replace(tree),
+            std::mem::replace(&mut self.analyzed_text, text),
+        )
     }
 
     /// Replaces `start..end` (bytes) and tells the tree.
