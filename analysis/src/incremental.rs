@@ -11,7 +11,7 @@ use std::ops::Range;
 use rustc_hash::FxHashMap;
 use tree_sitter::Tree;
 
-use crate::walk::{ChunkResult, chunk_key};
+use crate::walk::Chunk;
 use crate::{Config, FileAnalysis, Language, analyze_with};
 
 /// Analyses `tree` (parsed incrementally from the previous tree) reusing `previous` for
@@ -28,13 +28,24 @@ pub fn analyze_incremental(
     if previous.language != language {
         return crate::analyze_tree(tree, source, language, config);
     }
-    let by_key: FxHashMap<u64, &ChunkResult> = previous.chunks.iter().map(|c| (c.key, c)).collect();
-    let bytes = source.as_bytes();
-    analyze_with(tree, source, language, config, |chunk| {
+    // The same text can stand in several places (an import repeated, a `;`); its measures
+    // are the same everywhere, its scan only where the same state led to it.
+    let mut by_key: FxHashMap<u64, &Chunk> = FxHashMap::default();
+    let mut by_key_and_state: FxHashMap<(u64, u64), &Chunk> = FxHashMap::default();
+    for chunk in &previous.chunks {
+        by_key.insert(chunk.measures.key, chunk);
+        if let Some(state) = chunk.scan.state_in() {
+            by_key_and_state.insert((chunk.measures.key, state), chunk);
+        }
+    }
+    analyze_with(tree, source, language, config, |chunk, key, state| {
         let (start, end) = (chunk.start_byte(), chunk.end_byte());
         if changed.iter().any(|r| r.start <= end && start <= r.end) {
             return None;
         }
-        by_key.get(&chunk_key(chunk, bytes)).map(|c| (*c).clone())
+        by_key_and_state
+            .get(&(key, state))
+            .or_else(|| by_key.get(&key))
+            .map(|c| (*c).clone())
     })
 }

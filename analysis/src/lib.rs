@@ -40,8 +40,9 @@ pub struct FileAnalysis {
     pub metrics: FileMetrics,
     /// Findings after configuration and suppressions, ordered by position.
     pub findings: Vec<Finding>,
-    /// The measures of each top-level chunk, for reuse by [`analyze_incremental`].
-    chunks: Vec<walk::ChunkResult>,
+    /// The measures and security scan of each top-level chunk, for reuse by
+    /// [`analyze_incremental`].
+    chunks: Vec<walk::Chunk>,
 }
 
 impl PartialEq for FileAnalysis {
@@ -86,7 +87,7 @@ pub fn analyze_tree(
     language: Language,
     config: &Config,
 ) -> FileAnalysis {
-    analyze_with(tree, source, language, config, |_| None)
+    analyze_with(tree, source, language, config, |_, _, _| None)
 }
 
 /// The shared pipeline; `reuse(chunk)` may return the result of an unchanged chunk.
@@ -95,97 +96,62 @@ pub(crate) fn analyze_with(
     source: &str,
     language: Language,
     config: &Config,
-    reuse: impl Fn(tree_sitter::Node) -> Option<walk::ChunkResult>,
+    reuse: impl Fn(tree_sitter::Node, u64, u64) -> Option<walk::Chunk>,
 ) -> FileAnalysis {
     let bytes = source.as_bytes();
     let index = LineIndex::new(source);
     let line_count = index.line_count();
-    let mut code_line = vec![false; line_count];
-    let mut comment_line = vec![false; line_count];
-    let mut operators = rustc_hash::FxHashSet::default();
-    let mut operands = rustc_hash::FxHashSet::default();
-    let (mut total_operators, mut total_operands) = (0u64, 0u64);
-    let mut functions = Vec::new();
-    let mut suppressions = Vec::new();
-    let mut chunks = Vec::new();
+    let mut assembly = Assembly {
+        code_line: vec![false; line_count],
+        comment_line: vec![false; line_count],
+        ..Assembly::default()
+    };
 
     let root = tree.root_node();
-    let mut cursor = root.walk();
-    let mut chunk_cursor = root.walk();
-    let mut security = rules::security::Scan::new(source, language, &index);
-    let has_suppressions = source.contains(suppress::MARKER);
-    let has_chunks = cursor.goto_first_child();
-    let mut pending = if has_chunks {
-        Some(cursor.node())
-    } else {
-        None
+    let mut chunker = Chunker {
+        bytes,
+        language,
+        reuse,
+        cursor: root.walk(),
+        security: rules::security::Scan::new(source, language, &index, root),
+        has_suppressions: source.contains(suppress::MARKER),
     };
-    while let Some(chunk) = pending {
-        let result = match reuse(chunk) {
-            Some(result) => {
-                walk::scan_chunk(chunk, &mut chunk_cursor, &mut security);
-                result
-            }
-            None => walk::walk_chunk(
-                chunk,
-                bytes,
-                language,
-                &mut chunk_cursor,
-                &mut security,
-                has_suppressions,
-            ),
-        };
-        let (start_byte, start_line) = (chunk.start_byte(), chunk.start_position().row);
-        for (offset, (code, comment)) in result
-            .code_line
-            .iter()
-            .zip(&result.comment_line)
-            .enumerate()
-        {
-            if let Some(slot) = code_line.get_mut(start_line + offset) {
-                *slot |= *code;
-            }
-            if let Some(slot) = comment_line.get_mut(start_line + offset) {
-                *slot |= *comment;
+    let mut top = root.walk();
+    let mut pending = top.goto_first_child().then(|| top.node());
+    while let Some(node) = pending {
+        match walk::members_of(node, language) {
+            None => assembly.add(node, chunker.chunk(node, None, None)),
+            Some((body, path)) => {
+                // A container: its header, then each member as a chunk of its own.
+                let shell = chunker.chunk(node, None, Some(body));
+                let entry = shell.measures.members.clone();
+                assembly.add(node, shell);
+                if let Some(entry) = entry {
+                    chunker.security.enter_members(&path);
+                    let mut members = body.walk();
+                    let mut member = members.goto_first_child().then(|| members.node());
+                    while let Some(node) = member {
+                        assembly.add(node, chunker.chunk(node, Some((&entry, body)), None));
+                        member = members.goto_next_sibling().then(|| members.node());
+                    }
+                    chunker.security.leave_members();
+                }
             }
         }
-        operators.extend(result.operators.iter().copied());
-        operands.extend(result.operands.iter().copied());
-        total_operators += u64::from(result.total_operators);
-        total_operands += u64::from(result.total_operands);
-        for s in &result.suppressions {
-            suppressions.push(suppress::Suppression {
-                line: s.line + start_line as u32,
-                selectors: s.selectors.clone(),
-            });
-        }
-        for f in &result.functions {
-            let span = walk::absolute_span(f.span, start_byte, start_line as u32);
-            let name_span = walk::absolute_span(f.name_span, start_byte, start_line as u32);
-            let lines = (span.start.line..=span.end.line)
-                .filter(|l| code_line.get(*l as usize).copied().unwrap_or(false))
-                .count() as u32;
-            functions.push(FunctionMetrics {
-                name: f.name.clone(),
-                start_line: name_span.start.line + 1,
-                end_line: span.end.line + 1,
-                params: f.params,
-                lines,
-                cyclomatic: f.complexity.cyclomatic,
-                cognitive: f.complexity.cognitive,
-                nesting: f.complexity.nesting,
-                span,
-                name_span,
-                is_closure: f.is_closure,
-            });
-        }
-        chunks.push(result);
-        pending = if cursor.goto_next_sibling() {
-            Some(cursor.node())
-        } else {
-            None
-        };
+        pending = top.goto_next_sibling().then(|| top.node());
     }
+    let Assembly {
+        code_line,
+        comment_line,
+        operators,
+        operands,
+        total_operators,
+        total_operands,
+        functions,
+        suppressions,
+        chunks,
+    } = assembly;
+    let security = chunker.security;
 
     let code_lines = code_line.iter().filter(|c| **c).count() as u32;
     let comment_lines = code_line
@@ -254,5 +220,123 @@ pub(crate) fn analyze_with(
         metrics: file_metrics,
         findings,
         chunks,
+    }
+}
+
+/// Walks the chunks of a file in document order, or takes them from a previous analysis.
+struct Chunker<'t, 's, R> {
+    bytes: &'s [u8],
+    language: Language,
+    /// A previous result for a chunk (by node, key and the scan's state before it), if it
+    /// may be reused.
+    reuse: R,
+    cursor: tree_sitter::TreeCursor<'t>,
+    security: rules::security::Scan<'t>,
+    has_suppressions: bool,
+}
+
+impl<'t, R: Fn(tree_sitter::Node, u64, u64) -> Option<walk::Chunk>> Chunker<'t, '_, R> {
+    /// One chunk: a top-level item, a container's header (`members` is its body, left to
+    /// the member chunks), or a container's member (`entry`).
+    fn chunk(
+        &mut self,
+        node: tree_sitter::Node<'t>,
+        entry: Option<(&walk::Entry, tree_sitter::Node<'t>)>,
+        members: Option<tree_sitter::Node<'t>>,
+    ) -> walk::Chunk {
+        let key = walk::chunk_key(node, self.bytes, entry.map(|(entry, _)| entry));
+        let own_text = node.start_byte()..members.map_or(node.end_byte(), |b| b.start_byte());
+        if let Some(mut reused) = (self.reuse)(node, key, self.security.fingerprint()) {
+            if !self.security.reuse_chunk(node, &reused.scan) {
+                // Same text, but the imports or variables seen before it changed.
+                self.security.begin_chunk(node, own_text);
+                walk::scan_chunk(node, members, &mut self.cursor, &mut self.security);
+                reused.scan = std::sync::Arc::new(self.security.end_chunk());
+            }
+            return reused;
+        }
+        self.security.begin_chunk(node, own_text);
+        let measures = walk::walk_chunk(
+            node,
+            walk::Place {
+                key,
+                entry,
+                members,
+            },
+            self.bytes,
+            self.language,
+            &mut self.cursor,
+            &mut self.security,
+            self.has_suppressions,
+        );
+        walk::Chunk {
+            measures: std::sync::Arc::new(measures),
+            scan: std::sync::Arc::new(self.security.end_chunk()),
+        }
+    }
+}
+
+/// The file's measures, put together from its chunks.
+#[derive(Default)]
+struct Assembly {
+    code_line: Vec<bool>,
+    comment_line: Vec<bool>,
+    operators: rustc_hash::FxHashSet<u16>,
+    operands: rustc_hash::FxHashSet<u64>,
+    total_operators: u64,
+    total_operands: u64,
+    functions: Vec<FunctionMetrics>,
+    suppressions: Vec<suppress::Suppression>,
+    chunks: Vec<walk::Chunk>,
+}
+
+impl Assembly {
+    fn add(&mut self, node: tree_sitter::Node, chunk: walk::Chunk) {
+        let result = &*chunk.measures;
+        let (start_byte, start_line) = (node.start_byte(), node.start_position().row);
+        for (offset, (code, comment)) in result
+            .code_line
+            .iter()
+            .zip(&result.comment_line)
+            .enumerate()
+        {
+            if let Some(slot) = self.code_line.get_mut(start_line + offset) {
+                *slot |= *code;
+            }
+            if let Some(slot) = self.comment_line.get_mut(start_line + offset) {
+                *slot |= *comment;
+            }
+        }
+        self.operators.extend(result.operators.iter().copied());
+        self.operands.extend(result.operands.iter().copied());
+        self.total_operators += u64::from(result.total_operators);
+        self.total_operands += u64::from(result.total_operands);
+        for s in &result.suppressions {
+            self.suppressions.push(suppress::Suppression {
+                line: s.line + start_line as u32,
+                selectors: s.selectors.clone(),
+            });
+        }
+        for f in &result.functions {
+            let span = walk::absolute_span(f.span, start_byte, start_line as u32);
+            let name_span = walk::absolute_span(f.name_span, start_byte, start_line as u32);
+            let lines = (span.start.line..=span.end.line)
+                .filter(|l| self.code_line.get(*l as usize).copied().unwrap_or(false))
+                .count() as u32;
+            self.functions.push(FunctionMetrics {
+                name: f.name.clone(),
+                start_line: name_span.start.line + 1,
+                end_line: span.end.line + 1,
+                params: f.params,
+                lines,
+                cyclomatic: f.complexity.cyclomatic,
+                cognitive: f.complexity.cognitive,
+                nesting: f.complexity.nesting,
+                span,
+                name_span,
+                is_closure: f.is_closure,
+            });
+        }
+        self.chunks.push(chunk);
     }
 }

@@ -53,6 +53,40 @@ impl Span {
     pub fn intersects(&self, start_byte: usize, end_byte: usize) -> bool {
         self.start_byte <= end_byte && start_byte <= self.end_byte
     }
+
+    /// This span made relative to a place (byte 0 and line 0 there); columns stay as they
+    /// are, so the place must start where a line starts or keep its column. `None` if the
+    /// span begins before the place.
+    pub(crate) fn relative_to(self, start_byte: usize, start_line: u32) -> Option<Span> {
+        Some(Span {
+            start_byte: self.start_byte.checked_sub(start_byte)?,
+            end_byte: self.end_byte.checked_sub(start_byte)?,
+            start: LineCol {
+                line: self.start.line.checked_sub(start_line)?,
+                column: self.start.column,
+            },
+            end: LineCol {
+                line: self.end.line.checked_sub(start_line)?,
+                column: self.end.column,
+            },
+        })
+    }
+
+    /// A relative span (see [`Span::relative_to`]) placed back at a place.
+    pub(crate) fn placed_at(self, start_byte: usize, start_line: u32) -> Span {
+        Span {
+            start_byte: self.start_byte + start_byte,
+            end_byte: self.end_byte + start_byte,
+            start: LineCol {
+                line: self.start.line + start_line,
+                column: self.start.column,
+            },
+            end: LineCol {
+                line: self.end.line + start_line,
+                column: self.end.column,
+            },
+        }
+    }
 }
 
 /// Line starts of a text, for converting between byte offsets, lines and UTF-16 columns.
@@ -64,9 +98,10 @@ pub struct LineIndex<'a> {
 
 impl<'a> LineIndex<'a> {
     pub fn new(text: &'a str) -> Self {
-        let mut starts = vec![0];
-        starts.extend(text.match_indices('\n').map(|(i, _)| i + 1));
-        LineIndex { text, starts }
+        LineIndex {
+            text,
+            starts: line_starts(text.as_bytes()),
+        }
     }
 
     pub fn line_count(&self) -> usize {
@@ -125,9 +160,60 @@ impl<'a> LineIndex<'a> {
     }
 }
 
+/// The offsets where lines start. Lines are short (30–40 bytes in real code), so a search
+/// that stops at every `\n` pays its start-up cost per line; this looks at 8 bytes at a time
+/// and finds every `\n` in them at once (the exact zero-byte test of "Bit Twiddling Hacks").
+fn line_starts(bytes: &[u8]) -> Vec<usize> {
+    const LOW7: u64 = 0x7f7f_7f7f_7f7f_7f7f;
+    const NEWLINES: u64 = 0x0a0a_0a0a_0a0a_0a0a;
+    let mut starts = Vec::with_capacity(bytes.len() / 32 + 1);
+    starts.push(0);
+    let mut words = bytes.chunks_exact(8);
+    let mut base = 0;
+    for word in &mut words {
+        let mut word_bytes = [0u8; 8];
+        word_bytes.copy_from_slice(word);
+        let x = u64::from_le_bytes(word_bytes) ^ NEWLINES;
+        // A high bit set exactly where a byte of `x` is zero, i.e. a byte was `\n`.
+        let mut found = !(((x & LOW7).wrapping_add(LOW7)) | x | LOW7);
+        while found != 0 {
+            starts.push(base + (found.trailing_zeros() / 8) as usize + 1);
+            found &= found - 1;
+        }
+        base += 8;
+    }
+    for (i, b) in words.remainder().iter().enumerate() {
+        if *b == b'\n' {
+            starts.push(base + i + 1);
+        }
+    }
+    starts
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn line_starts_are_found_at_every_offset_and_alignment() {
+        for text in [
+            "",
+            "\n",
+            "a\nb",
+            "\n\n\n\n\n\n\n\n\n",
+            "é\n😀\r\nabcdefghijklmnop\nq\n",
+        ] {
+            for skip in 0..text.len().min(9) {
+                let Some(text) = text.get(skip..) else {
+                    continue;
+                };
+                let expected: Vec<usize> = std::iter::once(0)
+                    .chain(text.match_indices('\n').map(|(i, _)| i + 1))
+                    .collect();
+                assert_eq!(line_starts(text.as_bytes()), expected, "{text:?}");
+            }
+        }
+    }
 
     #[test]
     fn utf16_columns_count_surrogate_pairs_twice() {

@@ -11,13 +11,15 @@
 
 use rustc_hash::{FxHashSet, FxHasher};
 use std::hash::{Hash, Hasher};
+use std::sync::Arc;
 use tree_sitter::{Node, TreeCursor};
 
 use crate::functions::{container_scope, name_function};
 use crate::language::{Language, Role};
 use crate::metrics::complexity::{Complexity, callee_name, has_label, is_logical, operator_runs};
 use crate::rules::security::Scan;
-use crate::span::{LineCol, Span};
+use crate::rules::security::carry::ChunkScan;
+use crate::span::Span;
 use crate::suppress::{self, Suppression};
 
 /// A function measured in a chunk. Positions are relative to the chunk start.
@@ -45,20 +47,71 @@ pub(crate) struct ChunkResult {
     pub total_operators: u32,
     pub total_operands: u32,
     pub suppressions: Vec<Suppression>,
+    /// For a container whose members are chunks of their own: what they start with.
+    pub members: Option<Entry>,
 }
 
-/// The key under which a chunk's result may be reused: its text and its start column (a
-/// chunk that moved sideways has different columns).
-pub(crate) fn chunk_key(chunk: Node, source: &[u8]) -> u64 {
+/// Where the members of a container start: the scopes that qualify their names and the
+/// context of the container's body, so each member can be walked (and reused) on its own
+/// exactly as it would be inside the whole container.
+#[derive(Clone, Debug)]
+pub(crate) struct Entry {
+    pub scopes: Vec<String>,
+    role: Role,
+    ctx: Context,
+}
+
+/// Kinds that wrap a top-level declaration without changing it (a decorator, `export`).
+const WRAPPERS: &[&str] = &["decorated_definition", "export_statement"];
+
+/// The body of a top-level container (a class, an impl, a namespace — possibly decorated or
+/// exported) whose members are walked as chunks of their own, so an edit in one method does
+/// not walk the whole class again. `None` for any other chunk.
+/// Also returns the ids of the nodes from the chunk down to the body.
+pub(crate) fn members_of<'t>(
+    chunk: Node<'t>,
+    language: Language,
+) -> Option<(Node<'t>, Vec<usize>)> {
+    let kinds = language.kinds();
+    let mut node = chunk;
+    let mut path = vec![chunk.id()];
+    while kinds.role(node) != Role::Container {
+        if kinds.role(node) != Role::None || !WRAPPERS.contains(&node.kind()) {
+            return None;
+        }
+        let last = u32::try_from(node.named_child_count().checked_sub(1)?).ok()?;
+        node = node.named_child(last)?;
+        path.push(node.id());
+    }
+    let body = node.child_by_field_name("body")?;
+    path.push(body.id());
+    (kinds.role(body) == Role::None && body.child_count() > 0).then_some((body, path))
+}
+
+/// What a later analysis may reuse of a chunk: its measures and its security scan, shared
+/// (an unchanged chunk is carried from one analysis to the next without copying).
+#[derive(Clone, Debug)]
+pub(crate) struct Chunk {
+    pub measures: Arc<ChunkResult>,
+    pub scan: Arc<ChunkScan>,
+}
+
+/// The key under which a chunk's result may be reused: its text, its start column (a
+/// chunk that moved sideways has different columns) and, for a container's member, the
+/// scopes that qualify its names.
+pub(crate) fn chunk_key(chunk: Node, source: &[u8], entry: Option<&Entry>) -> u64 {
     let mut hasher = FxHasher::default();
     source[chunk.start_byte()..chunk.end_byte()].hash(&mut hasher);
     chunk.start_position().column.hash(&mut hasher);
     chunk.kind_id().hash(&mut hasher);
+    if let Some(entry) = entry {
+        entry.scopes.hash(&mut hasher);
+    }
     hasher.finish()
 }
 
 /// Where a node's children stand for cognitive complexity.
-#[derive(Clone, Copy, Default)]
+#[derive(Clone, Copy, Debug, Default)]
 struct Context {
     /// Global nesting level (each frame subtracts its base).
     nesting: u32,
@@ -102,12 +155,25 @@ struct Walker<'a, 't, 's> {
     frames: Vec<Frame>,
     scopes: Vec<String>,
     collect_suppressions: bool,
+    /// The body of a container whose members are chunks of their own: not descended into.
+    stop_at: Option<usize>,
+}
+
+/// Where and how a chunk is walked.
+pub(crate) struct Place<'e, 't> {
+    /// The reuse key ([`chunk_key`]).
+    pub key: u64,
+    /// For a container's member: what the members start with, and the container's body.
+    pub entry: Option<(&'e Entry, Node<'t>)>,
+    /// For a container whose members are walked on their own: its body.
+    pub members: Option<Node<'t>>,
 }
 
 /// Walks and measures one chunk; every node is also shown to the security scan. Comments are
 /// read for suppressions only when `collect_suppressions` (the file mentions `cairn: ignore`).
 pub(crate) fn walk_chunk<'t>(
     chunk: Node<'t>,
+    place: Place<'_, 't>,
     source: &[u8],
     language: Language,
     cursor: &mut TreeCursor<'t>,
@@ -122,24 +188,43 @@ pub(crate) fn walk_chunk<'t>(
         origin: chunk,
         origin_line: chunk.start_position().row,
         result: ChunkResult {
-            key: chunk_key(chunk, source),
+            key: place.key,
             code_line: vec![false; lines],
             comment_line: vec![false; lines],
             ..ChunkResult::default()
         },
         frames: Vec::new(),
-        scopes: Vec::new(),
+        scopes: place
+            .entry
+            .map(|(entry, _)| entry.scopes.clone())
+            .unwrap_or_default(),
         collect_suppressions,
+        stop_at: place.members.map(|body| body.id()),
     };
-    walker.run(chunk, cursor);
+    walker.run(chunk, cursor, place.entry);
     walker.result
 }
 
 impl<'t> Walker<'_, 't, '_> {
-    fn run(&mut self, chunk: Node<'t>, cursor: &mut TreeCursor<'t>) {
+    fn run(
+        &mut self,
+        chunk: Node<'t>,
+        cursor: &mut TreeCursor<'t>,
+        entry: Option<(&Entry, Node<'t>)>,
+    ) {
         let kinds = self.language.kinds();
         cursor.reset(chunk);
         let mut open: Vec<Open<'t>> = Vec::new();
+        // A member starts as a child of its container's body.
+        let outside = entry.map(|(entry, body)| Open {
+            node: body,
+            role: entry.role,
+            ctx: entry.ctx,
+            inner_if: None,
+            logical: false,
+            frames: 0,
+            scopes: 0,
+        });
         loop {
             let node = cursor.node();
             let role = kinds.role(node);
@@ -151,17 +236,27 @@ impl<'t> Walker<'_, 't, '_> {
                         .flatten();
                     self.child_context(parent, node, role, field)
                 }
-                None => Context::default(),
+                None => outside.as_ref().map_or_else(Context::default, |body| {
+                    self.child_context(body, node, role, None)
+                }),
             };
             let frames_before = self.frames.len();
             let scopes_before = self.scopes.len();
-            let parent = open.last().map(|o| o.node);
+            let parent = open.last().or(outside.as_ref()).map(|o| o.node);
             let logical = role == Role::Binary && is_logical(node);
             let inner_if = self.visit(node, role, ctx, parent, logical);
+            let members_here = Some(node.id()) == self.stop_at;
+            if members_here {
+                self.result.members = Some(Entry {
+                    scopes: self.scopes.clone(),
+                    role,
+                    ctx,
+                });
+            }
             let descend = match role {
                 Role::Comment => false,
                 Role::String => has_code_inside(node, self.source),
-                _ => true,
+                _ => !members_here,
             };
             if descend && cursor.goto_first_child() {
                 open.push(Open {
@@ -458,35 +553,13 @@ impl<'t> Walker<'_, 't, '_> {
 
 /// A span made relative to a chunk's start (byte 0, line 0 at the chunk).
 pub(crate) fn relative_span(span: Span, origin: Node) -> Span {
-    let (byte, line) = (origin.start_byte(), origin.start_position().row as u32);
-    Span {
-        start_byte: span.start_byte - byte,
-        end_byte: span.end_byte - byte,
-        start: LineCol {
-            line: span.start.line - line,
-            column: span.start.column,
-        },
-        end: LineCol {
-            line: span.end.line - line,
-            column: span.end.column,
-        },
-    }
+    span.relative_to(origin.start_byte(), origin.start_position().row as u32)
+        .unwrap_or_default()
 }
 
 /// A relative span placed back at a chunk's position.
 pub(crate) fn absolute_span(span: Span, start_byte: usize, start_line: u32) -> Span {
-    Span {
-        start_byte: span.start_byte + start_byte,
-        end_byte: span.end_byte + start_byte,
-        start: LineCol {
-            line: span.start.line + start_line,
-            column: span.start.column,
-        },
-        end: LineCol {
-            line: span.end.line + start_line,
-            column: span.end.column,
-        },
-    }
+    span.placed_at(start_byte, start_line)
 }
 
 fn first_meaningful_child<'t>(node: Node<'t>, language: Language) -> Option<Node<'t>> {
@@ -513,18 +586,21 @@ fn count_params(function: Node, source: &[u8], language: Language) -> u32 {
         .sum()
 }
 
-/// Shows every node of a chunk to the security scan, for a chunk whose measures were reused:
-/// the scan keeps file-wide state (imports, variables holding built strings), so it always
-/// sees the whole file in order.
+/// Shows every node of a chunk (but those under `members`, a container's body left to its
+/// member chunks) to the security scan, for a chunk whose measures were reused but whose
+/// scan must run again: the imports or variables seen before it changed.
 pub(crate) fn scan_chunk<'t>(
     chunk: Node<'t>,
+    members: Option<Node<'t>>,
     cursor: &mut TreeCursor<'t>,
     security: &mut Scan<'t>,
 ) {
+    let stop_at = members.map(|body| body.id());
     cursor.reset(chunk);
     loop {
-        security.visit(cursor.node());
-        if cursor.goto_first_child() {
+        let node = cursor.node();
+        security.visit(node);
+        if Some(node.id()) != stop_at && cursor.goto_first_child() {
             continue;
         }
         loop {

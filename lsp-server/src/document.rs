@@ -40,7 +40,7 @@ pub struct Change {
 pub struct Document {
     rope: Rope,
     /// The text as of the last stored analysis, as one string.
-    analyzed_text: Arc<str>,
+    analyzed_text: Arc<String>,
     /// The last parsed tree, edited since; `None` before the first parse or after a
     /// whole-text replacement.
     tree: Option<Tree>,
@@ -62,7 +62,7 @@ pub struct Snapshot {
 /// A snapshot parsed and analysed, to be stored back with [`Document::store`].
 pub struct Analyzed {
     pub tree: Tree,
-    pub text: Arc<str>,
+    pub text: Arc<String>,
     pub analysis: FileAnalysis,
 }
 
@@ -71,7 +71,8 @@ impl Snapshot {
     /// `previous` — the analysis stored before the edits of this snapshot — for what they did
     /// not touch.
     pub fn analyze(self, config: &Config, previous: Option<&FileAnalysis>) -> Analyzed {
-        let text: Arc<str> = Arc::from(String::from(&self.rope));
+        // `Arc<String>`, not `Arc<str>`: the text is copied out of the rope once, not twice.
+        let text = Arc::new(String::from(&self.rope));
         let tree = parse(&text, self.language, self.tree.as_ref());
         let analysis = match (&self.tree, previous) {
             (Some(old), Some(previous)) => {
@@ -94,7 +95,7 @@ impl Document {
     pub fn new(text: String, language: Language, version: i32) -> Document {
         Document {
             rope: Rope::from_str(&text),
-            analyzed_text: Arc::from(text),
+            analyzed_text: Arc::new(text),
             tree: None,
             language,
             version,
@@ -159,11 +160,14 @@ impl Document {
     }
 
     /// Keeps the parse of a snapshot taken at the current version (no edit since): its tree
-    /// is the base of the next incremental parse.
-    pub fn store(&mut self, tree: Tree, text: Arc<str>) {
-        self.tree = Some(tree);
-        self.analyzed_text = text;
+    /// is the base of the next incremental parse. Returns what it replaces, for the caller
+    /// to drop once the diagnostics are out (freeing a tree costs what changed in it).
+    pub fn store(&mut self, tree: Tree, text: Arc<String>) -> impl Send + use<> {
         self.changed.clear();
+        (
+            self.tree.replace(tree),
+            std::mem::replace(&mut self.analyzed_text, text),
+        )
     }
 
     /// Replaces `start..end` (bytes) and tells the tree.

@@ -24,8 +24,10 @@ static CLIENT_SINK: Mutex<Option<mpsc::UnboundedSender<(MessageType, String)>>> 
 pub fn init() {
     let stderr_filter =
         EnvFilter::try_from_env("CAIRN_LOG").unwrap_or_else(|_| EnvFilter::new("warn"));
+    // Editors keep the server's stderr in a log file: colours only on a terminal.
     let stderr = tracing_subscriber::fmt::layer()
         .with_writer(std::io::stderr)
+        .with_ansi(std::io::IsTerminal::is_terminal(&std::io::stderr()))
         .with_target(false)
         .with_filter(stderr_filter);
     // Only our own events go to the client: the protocol library's events are about the

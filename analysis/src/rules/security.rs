@@ -12,6 +12,7 @@
 mod bindings;
 mod buffer;
 mod calls;
+pub(crate) mod carry;
 mod deserialize;
 pub(crate) mod docs;
 mod eval;
@@ -165,23 +166,29 @@ pub(crate) struct Scan<'a> {
     pub fields: &'static Fields,
     classes: &'static [Class],
     pub imports: Imports<'a>,
-    /// Byte ranges of provider keys found in the text, so the name-based secret check does
-    /// not report the same literal twice.
+    /// Byte ranges of provider keys found in the current chunk, so the name-based secret
+    /// check does not report the same literal twice.
     pub provider_secrets: Vec<std::ops::Range<usize>>,
     findings: Vec<Finding>,
     /// Reused for each assignment-like node, so the walk does not allocate per node.
     bindings: Vec<bindings::Binding<'a>>,
     /// Local variables last assigned a string built at run time (`q = f"... {x}"`), for
     /// rules that follow a query or command through one variable.
-    pub assigned: HashMap<&'a str, Assigned<'a>>,
+    pub assigned: HashMap<&'a str, Assigned>,
+    /// The ids of the nodes above the current chunk, the root first: variables assigned in
+    /// those blocks are seen by later chunks.
+    ancestors: Vec<usize>,
+    /// The state that crosses chunks, summed up (see [`carry`]).
+    fingerprint: u64,
+    current: carry::Current,
 }
 
 /// A variable assigned a string built at run time, in the block (by node id) where that
-/// happened.
-pub(crate) struct Assigned<'a> {
+/// happened; `value` is the byte range of what it was assigned.
+pub(crate) struct Assigned {
     pub block: usize,
     pub built: syntax::Built,
-    pub value: Node<'a>,
+    pub value: (usize, usize),
 }
 
 impl<'a> Scan<'a> {
@@ -240,8 +247,15 @@ impl<'a> Scan<'a> {
 }
 
 impl<'a> Scan<'a> {
-    /// Starts the scan of a file; finds provider keys in its text right away.
-    pub fn new(source: &'a str, language: Language, index: &'a LineIndex<'a>) -> Scan<'a> {
+    /// Starts the scan of a file whose root node is `root`. Its chunks (the root's children)
+    /// are then scanned in order, each between [`Scan::begin_chunk`] and
+    /// [`Scan::end_chunk`], or taken from a previous scan with [`Scan::reuse_chunk`].
+    pub fn new(
+        source: &'a str,
+        language: Language,
+        index: &'a LineIndex<'a>,
+        root: Node,
+    ) -> Scan<'a> {
         let mut scan = Scan {
             source,
             language,
@@ -253,8 +267,11 @@ impl<'a> Scan<'a> {
             findings: Vec::new(),
             bindings: Vec::new(),
             assigned: HashMap::new(),
+            ancestors: vec![root.id()],
+            fingerprint: 0,
+            current: carry::Current::default(),
         };
-        secrets::report_provider_keys(&mut scan);
+        scan.fingerprint = carry::initial_fingerprint(&scan);
         scan
     }
 
@@ -272,8 +289,15 @@ impl<'a> Scan<'a> {
             Class::Skip => {}
             Class::Call => visit_call(self, node),
             Class::Binding => visit_binding(self, node),
-            Class::Import => self.imports.record(self.source, self.language, node),
+            Class::Import => self.record_import(node),
             Class::Other => visit_other(self, node),
+        }
+    }
+
+    fn record_import(&mut self, node: Node) {
+        self.imports.record(self.source, self.language, node);
+        for (local, module, member) in self.imports.take_recorded() {
+            self.imported(local, module, member);
         }
     }
 
@@ -300,19 +324,28 @@ impl<'a> Scan<'a> {
         match built {
             Some(built) => {
                 if let Some(block) = sql::block_of(self.language, binding.node) {
-                    self.assigned.insert(
+                    let value = (binding.value.start_byte(), binding.value.end_byte());
+                    let old = self.assigned.insert(
                         name,
                         Assigned {
                             block,
                             built,
-                            value: binding.value,
+                            value,
                         },
                     );
+                    if let Some(depth) = self.carried(block) {
+                        self.assign_carried(name, built, value, depth);
+                    } else if let Some(depth) = old.and_then(|old| self.carried(old.block)) {
+                        self.forget_carried(name, depth);
+                    }
                 }
             }
             None => {
-                if !self.assigned.is_empty() {
-                    self.assigned.remove(name);
+                if !self.assigned.is_empty()
+                    && let Some(old) = self.assigned.remove(name)
+                    && let Some(depth) = self.carried(old.block)
+                {
+                    self.forget_carried(name, depth);
                 }
             }
         }
@@ -432,7 +465,7 @@ fn visit_binding<'a>(scan: &mut Scan<'a>, node: Node<'a>) {
         Language::JavaScript | Language::TypeScript | Language::Tsx
     ) && node.kind() == "variable_declarator"
     {
-        scan.imports.record(scan.source, scan.language, node);
+        scan.record_import(node);
     }
     let mut found = std::mem::take(&mut scan.bindings);
     found.clear();

@@ -70,29 +70,37 @@ async fn run(client: Client, shared: Arc<Shared>, uri: Uri) {
         if open.generation != generation {
             return None; // changed meanwhile: a newer task has the current text
         }
-        match analyzed {
+        let replaced = match analyzed {
             Some(analyzed) => {
-                open.document.store(analyzed.tree, analyzed.text);
-                open.analysis = Some(Arc::new(analyzed.analysis));
+                let old = open.document.store(analyzed.tree, analyzed.text);
+                let old_analysis = open.analysis.replace(Arc::new(analyzed.analysis));
                 open.full = false;
+                Some((old, old_analysis))
             }
             None => {
                 open.analysis = None;
                 open.full = true;
+                None
             }
-        }
+        };
         open.analyzed = Some(generation);
         open.done.send_replace(Some(generation));
-        (!pull).then(|| {
+        let diagnostics = (!pull).then(|| {
             (
                 document_diagnostics(open, encoding),
                 open.document.version(),
             )
-        })
+        });
+        Some((diagnostics, replaced))
     });
-    if let Some(Some((diagnostics, version))) = publish {
+    let Some(Some((diagnostics, replaced))) = publish else {
+        return;
+    };
+    if let Some((diagnostics, version)) = diagnostics {
         publish_if_current(&client, &shared, uri, diagnostics, version, generation).await;
     }
+    // The previous tree, text and analysis go only now, off the path to the client.
+    drop(replaced);
 }
 
 /// Pushes diagnostics unless the document changed since they were computed.

@@ -16,6 +16,8 @@ use crate::language::Language;
 #[derive(Default)]
 pub(crate) struct Imports<'a> {
     aliases: HashMap<&'a str, Alias<'a>>,
+    /// What [`Imports::record`] bound, for the scan to take (see `carry`).
+    recorded: Vec<(&'a str, &'a str, Option<&'a str>)>,
 }
 
 /// What a local name stands for: a module (`import subprocess as sp`) or a member of one
@@ -50,8 +52,19 @@ impl<'a> Imports<'a> {
         }))
     }
 
-    fn bind(&mut self, local: &'a str, module: &'a str, member: Option<&'a str>) {
+    /// Binds a local name without recording it (a replayed import).
+    pub fn bind(&mut self, local: &'a str, module: &'a str, member: Option<&'a str>) {
         self.aliases.insert(local, Alias { module, member });
+    }
+
+    fn record_bind(&mut self, local: &'a str, module: &'a str, member: Option<&'a str>) {
+        self.bind(local, module, member);
+        self.recorded.push((local, module, member));
+    }
+
+    /// The bindings recorded since the last call.
+    pub fn take_recorded(&mut self) -> Vec<(&'a str, &'a str, Option<&'a str>)> {
+        std::mem::take(&mut self.recorded)
     }
 
     pub fn record(&mut self, source: &'a str, language: Language, node: Node) {
@@ -66,7 +79,7 @@ impl<'a> Imports<'a> {
                             name.child_by_field_name("alias"),
                         )
                     {
-                        self.bind(text(alias), text(module), None);
+                        self.record_bind(text(alias), text(module), None);
                     }
                 }
             }
@@ -91,7 +104,7 @@ impl<'a> Imports<'a> {
                     } else {
                         (text(name), text(name))
                     };
-                    self.bind(local, module, Some(imported));
+                    self.record_bind(local, module, Some(imported));
                 }
             }
             (Language::JavaScript | Language::TypeScript | Language::Tsx, "import_statement") => {
@@ -106,13 +119,13 @@ impl<'a> Imports<'a> {
                     for part in Children::of(Some(clause)) {
                         match part.kind() {
                             "identifier" => {
-                                self.bind(text(part), module, None);
+                                self.record_bind(text(part), module, None);
                             }
                             "namespace_import" => {
                                 if let Some(id) =
                                     Children::of(Some(part)).find(|c| c.kind() == "identifier")
                                 {
-                                    self.bind(text(id), module, None);
+                                    self.record_bind(text(id), module, None);
                                 }
                             }
                             "named_imports" => {
@@ -123,7 +136,7 @@ impl<'a> Imports<'a> {
                                         continue;
                                     };
                                     let local = spec.child_by_field_name("alias").unwrap_or(name);
-                                    self.bind(text(local), module, Some(text(name)));
+                                    self.record_bind(text(local), module, Some(text(name)));
                                 }
                             }
                             _ => {}
@@ -147,7 +160,7 @@ impl<'a> Imports<'a> {
                     Some(_) => return, // `.` and `_` imports bind no name
                     None => default_package_name(path),
                 };
-                self.bind(local, path, None);
+                self.record_bind(local, path, None);
             }
             _ => {}
         }
@@ -191,12 +204,12 @@ impl<'a> Imports<'a> {
             _ => return,
         };
         match name.kind() {
-            "identifier" => self.bind(text(name), module, member),
+            "identifier" => self.record_bind(text(name), module, member),
             "object_pattern" => {
                 for part in Children::of(Some(name)) {
                     match part.kind() {
                         "shorthand_property_identifier_pattern" if member.is_none() => {
-                            self.bind(text(part), module, Some(text(part)));
+                            self.record_bind(text(part), module, Some(text(part)));
                         }
                         "pair_pattern" => {
                             if let (Some(key), Some(local)) = (
@@ -205,7 +218,7 @@ impl<'a> Imports<'a> {
                             ) && local.kind() == "identifier"
                                 && member.is_none()
                             {
-                                self.bind(text(local), module, Some(text(key)));
+                                self.record_bind(text(local), module, Some(text(key)));
                             }
                         }
                         _ => {}

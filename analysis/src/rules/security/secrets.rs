@@ -156,9 +156,35 @@ static NAMED_VALUE: LazyLock<Regex> = LazyLock::new(|| {
 });
 
 fn provider_keys(text: &str) -> Vec<SecretMatch> {
+    provider_keys_in(text, 0..text.len())
+}
+
+/// Every match of `pattern` that starts in `range` and ends by its end; `text` around the
+/// range is context (word boundaries), so searching a file part by part finds the same
+/// matches as searching it whole.
+fn matches_in<'t>(
+    pattern: &Regex,
+    text: &'t str,
+    range: Range<usize>,
+) -> impl Iterator<Item = regex::Match<'t>> {
+    let haystack = text.get(..range.end).unwrap_or_default();
+    let mut at = range.start;
+    std::iter::from_fn(move || {
+        let m = pattern.find_at(haystack, at)?;
+        at = if m.end() > m.start() {
+            m.end()
+        } else {
+            m.end() + 1
+        };
+        Some(m)
+    })
+}
+
+/// The provider keys and private keys in `text[range]`.
+fn provider_keys_in(text: &str, range: Range<usize>) -> Vec<SecretMatch> {
     let mut found = Vec::new();
     let bytes = text.as_bytes();
-    for m in PROVIDER.find_iter(text) {
+    for m in matches_in(&PROVIDER, text, range.clone()) {
         let value = m.as_str();
         let kind = provider_kind(value);
         let fixed_length = matches!(kind, SecretKind::AwsAccessKeyId | SecretKind::GoogleApiKey);
@@ -180,8 +206,10 @@ fn provider_keys(text: &str) -> Vec<SecretMatch> {
             range: m.range(),
         });
     }
-    if text.contains("PRIVATE KEY") {
-        for m in PRIVATE_KEY.find_iter(text) {
+    let part = text.get(range.clone()).unwrap_or_default();
+    if part.contains("PRIVATE KEY") {
+        let text = text.get(..range.end).unwrap_or_default();
+        for m in matches_in(&PRIVATE_KEY, text, range) {
             let end = text
                 .get(m.end()..)
                 .and_then(|rest| {
@@ -239,8 +267,9 @@ fn public_prefix(kind: SecretKind, value: &str) -> &str {
 }
 
 /// Reports provider keys anywhere in the file, comments included.
-pub(crate) fn report_provider_keys(scan: &mut Scan) {
-    for m in provider_keys(scan.source) {
+/// Reports the provider keys in `scan.source[start..end]`.
+pub(crate) fn report_provider_keys(scan: &mut Scan, start: usize, end: usize) {
+    for m in provider_keys_in(scan.source, start..end) {
         let text = scan.slice(m.range.start, m.range.end);
         let (span_end, message) = if m.kind == SecretKind::PrivateKey {
             // Squiggle the header line, not the whole block.

@@ -194,20 +194,20 @@ fn check_arg(scan: &mut Scan, call: &Call, index: usize, advice: &str) {
 fn check(scan: &mut Scan, call: &Call, query: Node, advice: &str) {
     let name = call.name;
     let query = syntax::unwrap(query);
-    let (built, at) = match syntax::built_string(scan, query) {
-        Some(built) => (built, query),
+    let (built, text, via_variable) = match syntax::built_string(scan, query) {
+        Some(built) => (built, scan.text(query), false),
         None => match local_value(scan, query) {
-            Some(found) => found,
+            Some((built, text)) => (built, text, true),
             None => return,
         },
     };
-    if !SQL.is_match(scan.text(at)) {
+    if !SQL.is_match(text) {
         return;
     }
-    let via = if at.id() == query.id() {
-        String::new()
-    } else {
+    let via = if via_variable {
         format!(" (`{}`)", syntax::shorten(scan.text(query), 30))
+    } else {
+        String::new()
     };
     scan.report(
         Rule::SqlInjection,
@@ -221,12 +221,17 @@ fn check(scan: &mut Scan, call: &Call, query: Node, advice: &str) {
 
 /// For an identifier argument: the string built at run time it was last assigned in the
 /// same block, if that is how it got its value (see [`Scan::remember_assignment`]).
-fn local_value<'t>(scan: &Scan<'t>, ident: Node<'t>) -> Option<(Built, Node<'t>)> {
+fn local_value<'t>(scan: &Scan<'t>, ident: Node<'t>) -> Option<(Built, &'t str)> {
     if ident.kind() != "identifier" {
         return None;
     }
     let assigned = scan.assigned.get(scan.text(ident))?;
-    (block_of(scan.language, ident)? == assigned.block).then_some((assigned.built, assigned.value))
+    (block_of(scan.language, ident)? == assigned.block).then(|| {
+        (
+            assigned.built,
+            scan.slice(assigned.value.0, assigned.value.1),
+        )
+    })
 }
 
 /// The id of the block (statement list) a node's statement belongs to.
