@@ -36,11 +36,17 @@ pub struct UsageQuery {
     pub days: Option<u32>,
 }
 
-pub async fn users(state: &AppState, principal: &Principal, query: PageQuery) -> AppResult<Page<User>> {
+pub async fn users(
+    state: &AppState,
+    principal: &Principal,
+    query: PageQuery,
+) -> AppResult<Page<User>> {
     principal.require(Permission::All)?;
     let request = validate::page(query.limit, query.cursor.as_deref())?;
     let (rows, more) = state.store.users(request).await?;
-    let next_cursor = more.then(|| rows.last().map(|r| r.id.to_string())).flatten();
+    let next_cursor = more
+        .then(|| rows.last().map(|r| r.id.to_string()))
+        .flatten();
     Ok(Page {
         items: rows.iter().map(crate::auth::public_user).collect(),
         next_cursor,
@@ -57,7 +63,11 @@ pub async fn update_user(
     if req.role.is_none() && req.active.is_none() {
         return Err(AppError::validation("role", "give `role` and/or `active`"));
     }
-    let before = state.store.user(id).await?.ok_or(AppError::NotFound("user"))?;
+    let before = state
+        .store
+        .user(id)
+        .await?
+        .ok_or(AppError::NotFound("user"))?;
     let loses_admin = before.role() == Role::Admin
         && before.active
         && (req.role.is_some_and(|r| r != Role::Admin) || req.active == Some(false));
@@ -73,14 +83,32 @@ pub async fn update_user(
         .update_user(id, req.role, req.active, now)
         .await?
         .ok_or(AppError::NotFound("user"))?;
-    state.cache.remove(Namespace::Session, &user_key(id)).await?;
+    state
+        .cache
+        .remove(Namespace::Session, &user_key(id))
+        .await?;
     if before.active && !after.active {
         for session in state.store.revoke_user_sessions(id, now).await? {
-            state.cache.remove(Namespace::Session, &session_key(session)).await?;
+            state
+                .cache
+                .remove(Namespace::Session, &session_key(session))
+                .await?;
         }
-        audit::record(state, Event::new("user_deactivated").actor(principal.id()).target(id)).await;
+        audit::record(
+            state,
+            Event::new("user_deactivated")
+                .actor(principal.id())
+                .target(id),
+        )
+        .await;
     } else if !before.active && after.active {
-        audit::record(state, Event::new("user_reactivated").actor(principal.id()).target(id)).await;
+        audit::record(
+            state,
+            Event::new("user_reactivated")
+                .actor(principal.id())
+                .target(id),
+        )
+        .await;
     }
     if before.role() != after.role() {
         audit::record(
@@ -107,7 +135,12 @@ pub async fn create_invite(
     let days = match req.expires_in_days {
         None => 7,
         Some(d @ 1..=90) => d,
-        Some(_) => return Err(AppError::validation("expires_in_days", "must be from 1 to 90")),
+        Some(_) => {
+            return Err(AppError::validation(
+                "expires_in_days",
+                "must be from 1 to 90",
+            ));
+        }
     };
     let code = secrets::random_token("cairn_inv_");
     let id = Uuid::now_v7();
@@ -117,7 +150,13 @@ pub async fn create_invite(
         .store
         .create_invite(id, &secrets::digest(&code), principal.id(), now, expires_at)
         .await?;
-    audit::record(state, Event::new("invite_created").actor(principal.id()).target(id)).await;
+    audit::record(
+        state,
+        Event::new("invite_created")
+            .actor(principal.id())
+            .target(id),
+    )
+    .await;
     Ok(Invite { code, expires_at })
 }
 
@@ -142,7 +181,9 @@ pub async fn audit_log(
         limit: validate::page_size(query.limit)?,
     };
     let (rows, more) = state.store.audit(query.action.as_deref(), request).await?;
-    let next_cursor = more.then(|| rows.last().map(|r| r.id.to_string())).flatten();
+    let next_cursor = more
+        .then(|| rows.last().map(|r| r.id.to_string()))
+        .flatten();
     Ok(Page {
         items: rows
             .into_iter()
@@ -160,7 +201,11 @@ pub async fn audit_log(
     })
 }
 
-pub async fn usage(state: &AppState, principal: &Principal, query: UsageQuery) -> AppResult<Vec<UsageRow>> {
+pub async fn usage(
+    state: &AppState,
+    principal: &Principal,
+    query: UsageQuery,
+) -> AppResult<Vec<UsageRow>> {
     principal.require(Permission::All)?;
     let days = match query.days {
         None => 30,

@@ -48,7 +48,10 @@ pub async fn analyze(
     .map_err(|e| AppError::internal(format!("analysis task: {e}")))?
     .map_err(AppError::internal)?;
     let json = Bytes::from(json);
-    state.cache.put(Namespace::Analysis, &key, json.clone()).await;
+    state
+        .cache
+        .put(Namespace::Analysis, &key, json.clone())
+        .await;
     Ok((json, false))
 }
 
@@ -151,7 +154,13 @@ mod tests {
             .find(|d| d.rule == "security/eval")
             .expect("eval is found");
         // `    s = 'é😀'; return ` is 22 UTF-16 code units (😀 is two), 21 characters
-        assert_eq!(eval.range.start, Position { line: 1, character: 22 });
+        assert_eq!(
+            eval.range.start,
+            Position {
+                line: 1,
+                character: 22
+            }
+        );
         assert_eq!(report.summary.diagnostics, file.diagnostics.len());
     }
 
@@ -162,13 +171,19 @@ mod tests {
         assert_ne!(a, cache_key(Language::Python, "q", None, "x"));
         assert_ne!(a, cache_key(Language::Python, "p", Some(""), "x"));
         assert_ne!(a, cache_key(Language::Python, "p", None, "y"));
-        assert_ne!(cache_key(Language::Python, "ab", None, "c"), cache_key(Language::Python, "a", None, "bc"));
+        assert_ne!(
+            cache_key(Language::Python, "ab", None, "c"),
+            cache_key(Language::Python, "a", None, "bc")
+        );
     }
 
     #[test]
     fn languages_accept_check_names_and_lsp_ids() {
         assert_eq!(language("tsx").unwrap(), Language::Tsx);
         assert_eq!(language("typescriptreact").unwrap(), Language::Tsx);
-        assert!(matches!(language("cobol"), Err(AppError::Validation { .. })));
+        assert!(matches!(
+            language("cobol"),
+            Err(AppError::Validation { .. })
+        ));
     }
 }

@@ -14,7 +14,9 @@ use tokio::sync::Semaphore;
 use tower_http::catch_panic::CatchPanicLayer;
 use tower_http::compression::CompressionLayer;
 use tower_http::cors::{AllowOrigin, CorsLayer};
-use tower_http::request_id::{MakeRequestUuid, PropagateRequestIdLayer, RequestId, SetRequestIdLayer};
+use tower_http::request_id::{
+    MakeRequestUuid, PropagateRequestIdLayer, RequestId, SetRequestIdLayer,
+};
 use tower_http::sensitive_headers::SetSensitiveRequestHeadersLayer;
 use tower_http::trace::{DefaultOnResponse, TraceLayer};
 use tracing::Level;
@@ -150,7 +152,11 @@ impl AppState {
         let cores = std::thread::available_parallelism().map_or(2, |n| n.get());
         let (cache, limits) = match &redis {
             Some(connection) => (
-                Cache::redis(connection.clone(), &settings.redis_prefix, settings.api_cache_ttl),
+                Cache::redis(
+                    connection.clone(),
+                    &settings.redis_prefix,
+                    settings.api_cache_ttl,
+                ),
                 Limits::new(
                     settings.rate_limits,
                     Some((connection.clone(), settings.redis_prefix.as_str())),
@@ -218,7 +224,10 @@ impl AppState {
                     .on_request(())
                     .on_response(DefaultOnResponse::new().level(Level::INFO)),
             )
-            .layer(SetSensitiveRequestHeadersLayer::new([header::AUTHORIZATION, header::COOKIE]))
+            .layer(SetSensitiveRequestHeadersLayer::new([
+                header::AUTHORIZATION,
+                header::COOKIE,
+            ]))
             .layer(SetRequestIdLayer::new(request_id, MakeRequestUuid))
     }
 }

@@ -11,7 +11,9 @@ pub mod tokens;
 
 use cairn_protocol::users::Role;
 
-pub use principal::{Credential, Principal, RateLimitSlot, authenticate, bearer_token, public_user};
+pub use principal::{
+    Credential, Principal, RateLimitSlot, authenticate, bearer_token, public_user,
+};
 
 /// Cache keys of what authentication reads, for the modules that invalidate them.
 pub mod principal_keys {
@@ -55,7 +57,9 @@ impl Permission {
 
 /// Whether holding `held` grants `wanted`.
 fn grants(held: &str, wanted: Permission) -> bool {
-    held == "*" || held == wanted.as_str() || (wanted == Permission::ReadPublic && held == "read:all")
+    held == "*"
+        || held == wanted.as_str()
+        || (wanted == Permission::ReadPublic && held == "read:all")
 }
 
 pub fn role_grants(role: Role, wanted: Permission) -> bool {
@@ -80,7 +84,11 @@ mod tests {
                 .into_iter()
                 .zip(expected)
             {
-                assert_eq!(role_grants(role, permission), want, "{role:?} {permission:?}");
+                assert_eq!(
+                    role_grants(role, permission),
+                    want,
+                    "{role:?} {permission:?}"
+                );
             }
         }
     }

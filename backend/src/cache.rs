@@ -175,7 +175,11 @@ impl Cache {
         Ok(())
     }
 
-    pub async fn get_json<T: DeserializeOwned>(&self, namespace: Namespace, key: &str) -> Option<T> {
+    pub async fn get_json<T: DeserializeOwned>(
+        &self,
+        namespace: Namespace,
+        key: &str,
+    ) -> Option<T> {
         let bytes = self.get(namespace, key).await?;
         match serde_json::from_slice(&bytes) {
             Ok(value) => Some(value),

@@ -19,7 +19,15 @@ use crate::store::{self, NewMessage};
 use crate::validate;
 
 /// The tasks a message may name (DESIGN §4's routing keys).
-pub const TASKS: [&str; 7] = ["chat", "explain", "fix", "tests", "docs", "refactor", "completion"];
+pub const TASKS: [&str; 7] = [
+    "chat",
+    "explain",
+    "fix",
+    "tests",
+    "docs",
+    "refactor",
+    "completion",
+];
 
 pub async fn send(
     state: &AppState,

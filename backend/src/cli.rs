@@ -68,7 +68,12 @@ pub struct SettingArgs {
     #[arg(long, env = "CAIRN_DATABASE_URL", global = true, value_name = "URL")]
     pub database_url: Option<String>,
     /// Maximum database connections [default: 16 for PostgreSQL, 8 for SQLite].
-    #[arg(long, env = "CAIRN_DB_MAX_CONNECTIONS", global = true, value_name = "N")]
+    #[arg(
+        long,
+        env = "CAIRN_DB_MAX_CONNECTIONS",
+        global = true,
+        value_name = "N"
+    )]
     pub db_max_connections: Option<String>,
     /// `redis://…`: rate limits and caches shared by every replica [default: in process].
     #[arg(long, env = "CAIRN_REDIS_URL", global = true, value_name = "URL")]
@@ -93,16 +98,31 @@ pub struct SettingArgs {
     #[arg(long, env = "CAIRN_REGISTRATION", global = true, value_name = "MODE")]
     pub registration: Option<String>,
     /// Access token lifetime, e.g. `15m` [default: 15m].
-    #[arg(long, env = "CAIRN_ACCESS_TOKEN_TTL", global = true, value_name = "DURATION")]
+    #[arg(
+        long,
+        env = "CAIRN_ACCESS_TOKEN_TTL",
+        global = true,
+        value_name = "DURATION"
+    )]
     pub access_token_ttl: Option<String>,
     /// Refresh token (session) lifetime [default: 30d].
-    #[arg(long, env = "CAIRN_REFRESH_TOKEN_TTL", global = true, value_name = "DURATION")]
+    #[arg(
+        long,
+        env = "CAIRN_REFRESH_TOKEN_TTL",
+        global = true,
+        value_name = "DURATION"
+    )]
     pub refresh_token_ttl: Option<String>,
     /// API requests per user or token, `N/PERIOD` or `off` [default: 600/1m].
     #[arg(long, env = "CAIRN_RATE_LIMIT_API", global = true, value_name = "RATE")]
     pub rate_limit_api: Option<String>,
     /// Sign-in and sign-up attempts per client IP [default: 20/1m].
-    #[arg(long, env = "CAIRN_RATE_LIMIT_LOGIN_IP", global = true, value_name = "RATE")]
+    #[arg(
+        long,
+        env = "CAIRN_RATE_LIMIT_LOGIN_IP",
+        global = true,
+        value_name = "RATE"
+    )]
     pub rate_limit_login_ip: Option<String>,
     /// Sign-in attempts per account [default: 10/10m].
     #[arg(
@@ -116,17 +136,32 @@ pub struct SettingArgs {
     #[arg(long, env = "CAIRN_BODY_LIMIT", global = true, value_name = "BYTES")]
     pub body_limit: Option<String>,
     /// Longest time a request may take before it is answered 503 [default: 30s].
-    #[arg(long, env = "CAIRN_REQUEST_TIMEOUT", global = true, value_name = "DURATION")]
+    #[arg(
+        long,
+        env = "CAIRN_REQUEST_TIMEOUT",
+        global = true,
+        value_name = "DURATION"
+    )]
     pub request_timeout: Option<String>,
     /// How long GET answers are cached per user (`0s` turns the cache off) [default: 5m].
-    #[arg(long, env = "CAIRN_API_CACHE_TTL", global = true, value_name = "DURATION")]
+    #[arg(
+        long,
+        env = "CAIRN_API_CACHE_TTL",
+        global = true,
+        value_name = "DURATION"
+    )]
     pub api_cache_ttl: Option<String>,
     /// Take the client address from the last `X-Forwarded-For` hop (behind one proxy)
     /// [default: false].
     #[arg(long, env = "CAIRN_TRUST_PROXY", global = true, value_name = "BOOL")]
     pub trust_proxy: Option<String>,
     /// Comma-separated origins allowed by CORS [default: none].
-    #[arg(long, env = "CAIRN_CORS_ORIGINS", global = true, value_name = "ORIGINS")]
+    #[arg(
+        long,
+        env = "CAIRN_CORS_ORIGINS",
+        global = true,
+        value_name = "ORIGINS"
+    )]
     pub cors_origins: Option<String>,
     /// `json` or `pretty` [default: json].
     #[arg(long, env = "CAIRN_LOG_FORMAT", global = true, value_name = "FORMAT")]

@@ -122,7 +122,11 @@ const KEYS: &[(&str, &str, &str)] = &[
         "CAIRN_RATE_LIMIT_LOGIN_ACCOUNT",
     ),
     ("body_limit", "--body-limit", "CAIRN_BODY_LIMIT"),
-    ("request_timeout", "--request-timeout", "CAIRN_REQUEST_TIMEOUT"),
+    (
+        "request_timeout",
+        "--request-timeout",
+        "CAIRN_REQUEST_TIMEOUT",
+    ),
     ("api_cache_ttl", "--api-cache-ttl", "CAIRN_API_CACHE_TTL"),
     ("trust_proxy", "--trust-proxy", "CAIRN_TRUST_PROXY"),
     ("cors_origins", "--cors-origins", "CAIRN_CORS_ORIGINS"),
@@ -186,7 +190,9 @@ fn read_file(path: &Path) -> Result<BTreeMap<String, String>> {
                 .into_iter()
                 .map(|item| match item {
                     toml::Value::String(s) => Ok(s),
-                    other => Err(file_error(format!("`{key}`: expected strings, got {other}"))),
+                    other => Err(file_error(format!(
+                        "`{key}`: expected strings, got {other}"
+                    ))),
                 })
                 .collect::<Result<Vec<_>>>()?
                 .join(","),
@@ -273,13 +279,12 @@ impl Layers<'_> {
             DatabaseKind::Postgres => 16,
             DatabaseKind::Sqlite => 8,
         };
-        let db_max_connections =
-            self.parse("db_max_connections", default_connections, |s| match s
-                .parse::<u32>()
-            {
+        let db_max_connections = self.parse("db_max_connections", default_connections, |s| {
+            match s.parse::<u32>() {
                 Ok(n @ 1..=1000) => Ok(n),
                 _ => Err(format!("`{s}` is not a number from 1 to 1000")),
-            })?;
+            }
+        })?;
         let redis_url = self.get("redis_url").map(str::to_string);
         if let Some(url) = &redis_url
             && !(url.starts_with("redis://")
@@ -318,7 +323,11 @@ impl Layers<'_> {
         })?;
         let rate_limits = RateLimits {
             api: self.parse("rate_limit_api", Some(rate(600, minutes(1))), parse_rate)?,
-            login_ip: self.parse("rate_limit_login_ip", Some(rate(20, minutes(1))), parse_rate)?,
+            login_ip: self.parse(
+                "rate_limit_login_ip",
+                Some(rate(20, minutes(1))),
+                parse_rate,
+            )?,
             login_account: self.parse(
                 "rate_limit_login_account",
                 Some(rate(10, minutes(10))),
@@ -544,7 +553,10 @@ mod tests {
         )
         .unwrap_err()
         .to_string();
-        assert!(err.contains("CAIRN_JWT_SECRET") && err.contains("32 bytes"), "{err}");
+        assert!(
+            err.contains("CAIRN_JWT_SECRET") && err.contains("32 bytes"),
+            "{err}"
+        );
         let err = settings(SettingArgs::default(), &[("rate_limit_api", "lots")])
             .unwrap_err()
             .to_string();
@@ -567,7 +579,10 @@ mod tests {
             duration("900", Duration::ZERO, days(1)).unwrap(),
             minutes(15)
         );
-        assert_eq!(duration("2h", Duration::ZERO, days(1)).unwrap(), minutes(120));
+        assert_eq!(
+            duration("2h", Duration::ZERO, days(1)).unwrap(),
+            minutes(120)
+        );
         assert!(duration("3d", Duration::ZERO, days(1)).is_err());
     }
 
@@ -575,7 +590,11 @@ mod tests {
     fn the_file_rejects_unknown_keys_and_reads_numbers() {
         let dir = tempfile::tempdir().unwrap();
         let path = dir.path().join("cairn.toml");
-        std::fs::write(&path, "body_limit = 2048\n[providers.openai]\nkind = \"x\"\n").unwrap();
+        std::fs::write(
+            &path,
+            "body_limit = 2048\n[providers.openai]\nkind = \"x\"\n",
+        )
+        .unwrap();
         let values = read_file(&path).unwrap();
         assert_eq!(values.get("body_limit").map(String::as_str), Some("2048"));
         std::fs::write(&path, "bnid = \"127.0.0.1:1\"\n").unwrap();

@@ -66,7 +66,12 @@ pub fn message(record: MessageRecord) -> AppResult<Message> {
     })
 }
 
-fn page<T, R>(rows: Vec<R>, more: bool, id: impl Fn(&R) -> Uuid, map: impl Fn(R) -> AppResult<T>) -> AppResult<Page<T>> {
+fn page<T, R>(
+    rows: Vec<R>,
+    more: bool,
+    id: impl Fn(&R) -> Uuid,
+    map: impl Fn(R) -> AppResult<T>,
+) -> AppResult<Page<T>> {
     let next_cursor = if more {
         rows.last().map(|r| id(r).to_string())
     } else {
@@ -158,7 +163,12 @@ pub async fn messages(
 ) -> AppResult<Page<Message>> {
     principal.require(Permission::ReadAll)?;
     let request = validate::page(query.limit, query.cursor.as_deref())?;
-    if state.store.conversation(principal.id(), id).await?.is_none() {
+    if state
+        .store
+        .conversation(principal.id(), id)
+        .await?
+        .is_none()
+    {
         return Err(AppError::NotFound("conversation"));
     }
     let (rows, more) = state.store.messages(principal.id(), id, request).await?;

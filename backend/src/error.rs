@@ -16,10 +16,7 @@ pub type AppResult<T> = Result<T, AppError>;
 pub enum AppError {
     /// A request field is missing, malformed or out of range.
     #[error("{field}: {message}")]
-    Validation {
-        field: String,
-        message: String,
-    },
+    Validation { field: String, message: String },
     /// The body is not JSON (or not the JSON the route takes, at a place that is no field).
     #[error("{0}")]
     BadRequest(String),

@@ -228,8 +228,14 @@ mod tests {
                 other => panic!("{body}: {other:?}"),
             }
         }
-        assert!(matches!(parse::<Body>(b"{\"title\": "), Err(AppError::BadRequest(_))));
-        assert!(matches!(parse::<Body>(b"{\"title\": \"a\"} x"), Err(AppError::BadRequest(_))));
+        assert!(matches!(
+            parse::<Body>(b"{\"title\": "),
+            Err(AppError::BadRequest(_))
+        ));
+        assert!(matches!(
+            parse::<Body>(b"{\"title\": \"a\"} x"),
+            Err(AppError::BadRequest(_))
+        ));
     }
 
     #[derive(Debug, serde::Deserialize, PartialEq)]
@@ -241,7 +247,13 @@ mod tests {
     #[test]
     fn query_strings_decode_and_name_bad_parameters() {
         let q: Query = parse_query("q=caf%C3%A9+au+lait&limit=5").unwrap();
-        assert_eq!(q, Query { limit: Some(5), q: Some("café au lait".into()) });
+        assert_eq!(
+            q,
+            Query {
+                limit: Some(5),
+                q: Some("café au lait".into())
+            }
+        );
         match parse_query::<Query>("limit=x") {
             Err(AppError::Validation { field, .. }) => assert_eq!(field, "limit"),
             other => panic!("{other:?}"),

@@ -188,9 +188,13 @@ impl Limits {
     /// Forgets keys whose allowance is whole again (in-process state only), so memory
     /// follows the active clients, not every address ever seen.
     pub fn sweep(&self) {
-        for local in [&self.inner.api, &self.inner.login_ip, &self.inner.login_account]
-            .into_iter()
-            .flatten()
+        for local in [
+            &self.inner.api,
+            &self.inner.login_ip,
+            &self.inner.login_account,
+        ]
+        .into_iter()
+        .flatten()
         {
             local.limiter.retain_recent();
             local.limiter.shrink_to_fit();
@@ -256,12 +260,20 @@ mod tests {
         }
         match limits.check(Kind::Api, "u").await {
             Err(AppError::RateLimited { retry_after, .. }) => {
-                assert!(retry_after > Duration::from_secs(15) && retry_after <= Duration::from_secs(20));
+                assert!(
+                    retry_after > Duration::from_secs(15) && retry_after <= Duration::from_secs(20)
+                );
             }
             other => panic!("expected 429, got {other:?}"),
         }
         // another key has its own allowance; a limit that is off never refuses
         assert!(limits.check(Kind::Api, "v").await.unwrap().is_some());
-        assert!(limits.check(Kind::LoginAccount, "u").await.unwrap().is_none());
+        assert!(
+            limits
+                .check(Kind::LoginAccount, "u")
+                .await
+                .unwrap()
+                .is_none()
+        );
     }
 }

@@ -5,7 +5,6 @@
 use std::sync::OnceLock;
 use std::time::{Duration, Instant};
 
-
 use axum::extract::{MatchedPath, Request, State};
 use axum::middleware::Next;
 use axum::response::{IntoResponse, Response};
@@ -50,7 +49,8 @@ pub fn render_metrics(state: &AppState) -> String {
     metrics::gauge!("cairn_db_pool_connections").set(f64::from(pool.size));
     metrics::gauge!("cairn_db_pool_idle_connections").set(f64::from(pool.idle));
     metrics::gauge!("cairn_db_pool_max_connections").set(f64::from(pool.max));
-    metrics::gauge!("cairn_analysis_slots_free").set(state.analysis_permits.available_permits() as f64);
+    metrics::gauge!("cairn_analysis_slots_free")
+        .set(state.analysis_permits.available_permits() as f64);
     state.metrics.run_upkeep();
     state.metrics.render()
 }
@@ -130,7 +130,9 @@ pub async fn readiness(state: &AppState) -> Readiness {
         Some(connection) => {
             let mut connection = connection.clone();
             let ping = redis::cmd("PING");
-            match tokio::time::timeout(CHECK_TIMEOUT, ping.query_async::<String>(&mut connection)).await {
+            match tokio::time::timeout(CHECK_TIMEOUT, ping.query_async::<String>(&mut connection))
+                .await
+            {
                 Ok(Ok(_)) => "ok".to_string(),
                 Ok(Err(e)) => {
                     tracing::warn!(error = %e, "readiness: redis");
@@ -159,19 +161,27 @@ mod tests {
     #[tokio::test]
     async fn a_slow_handler_is_answered_503_timeout() {
         let app = Router::new()
-            .route("/slow", get(|| async {
-                tokio::time::sleep(Duration::from_secs(5)).await;
-                "late"
-            }))
+            .route(
+                "/slow",
+                get(|| async {
+                    tokio::time::sleep(Duration::from_secs(5)).await;
+                    "late"
+                }),
+            )
             .route("/fast", get(|| async { "ok" }))
-            .layer(axum::middleware::from_fn_with_state(Duration::from_millis(50), timeout));
+            .layer(axum::middleware::from_fn_with_state(
+                Duration::from_millis(50),
+                timeout,
+            ));
         let slow = app
             .clone()
             .oneshot(Request::get("/slow").body(Body::empty()).unwrap())
             .await
             .unwrap();
         assert_eq!(slow.status(), 503);
-        let body = axum::body::to_bytes(slow.into_body(), 1 << 16).await.unwrap();
+        let body = axum::body::to_bytes(slow.into_body(), 1 << 16)
+            .await
+            .unwrap();
         let body: serde_json::Value = serde_json::from_slice(&body).unwrap();
         assert_eq!(body["error"]["code"], "timeout");
         let fast = app

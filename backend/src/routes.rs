@@ -37,7 +37,10 @@ pub fn router() -> OpenApiRouter<AppState> {
 
 pub(crate) fn json_bytes(body: Bytes) -> Response {
     (
-        [(header::CONTENT_TYPE, HeaderValue::from_static("application/json"))],
+        [(
+            header::CONTENT_TYPE,
+            HeaderValue::from_static("application/json"),
+        )],
         body,
     )
         .into_response()

@@ -12,9 +12,9 @@ use crate::store;
 
 pub async fn serve(state: AppState) -> std::io::Result<()> {
     let bind = state.settings.bind;
-    let listener = TcpListener::bind(bind).await.map_err(|e| {
-        std::io::Error::new(e.kind(), format!("cannot listen on {bind}: {e}"))
-    })?;
+    let listener = TcpListener::bind(bind)
+        .await
+        .map_err(|e| std::io::Error::new(e.kind(), format!("cannot listen on {bind}: {e}")))?;
     serve_on(listener, state, shutdown_signal()).await
 }
 
@@ -51,7 +51,7 @@ async fn housekeeping(state: AppState) {
     loop {
         tick.tick().await;
         state.limits.sweep();
-        if minutes % 60 == 0
+        if minutes.is_multiple_of(60)
             && let Err(e) = state.store.purge_devices(store::now()).await
         {
             tracing::warn!(error = %e, "purging expired device codes failed");

@@ -227,9 +227,8 @@ fn sqlite_path(url: &str) -> Option<std::path::PathBuf> {
 
 fn create_parent_dir(path: &std::path::Path) -> Result<()> {
     if let Some(parent) = path.parent().filter(|p| !p.as_os_str().is_empty()) {
-        std::fs::create_dir_all(parent).map_err(|e| {
-            StoreError::Unavailable(format!("creating {}: {e}", parent.display()))
-        })?;
+        std::fs::create_dir_all(parent)
+            .map_err(|e| StoreError::Unavailable(format!("creating {}: {e}", parent.display())))?;
     }
     Ok(())
 }

@@ -13,7 +13,10 @@ pub const MAX_PAGE: u32 = 100;
 /// A text of `min..=max` characters without NUL.
 pub fn text(field: &str, value: &str, min: usize, max: usize) -> AppResult<()> {
     if value.contains('\0') {
-        return Err(AppError::validation(field, "must not contain NUL characters"));
+        return Err(AppError::validation(
+            field,
+            "must not contain NUL characters",
+        ));
     }
     let chars = value.chars().count();
     if chars < min {
@@ -89,7 +92,10 @@ pub fn email(value: &str) -> AppResult<()> {
 pub fn password(value: &str) -> AppResult<()> {
     text("password", value, 8, 1024)?;
     if value.len() > 1024 {
-        return Err(AppError::validation("password", "must be at most 1024 bytes"));
+        return Err(AppError::validation(
+            "password",
+            "must be at most 1024 bytes",
+        ));
     }
     Ok(())
 }
@@ -98,10 +104,9 @@ pub fn password(value: &str) -> AppResult<()> {
 pub fn page(limit: Option<u32>, cursor: Option<&str>) -> AppResult<PageRequest<Uuid>> {
     Ok(PageRequest {
         before: match cursor.filter(|c| !c.is_empty()) {
-            Some(c) => Some(
-                Uuid::parse_str(c)
-                    .map_err(|_| AppError::validation("cursor", "is not a cursor this API returned"))?,
-            ),
+            Some(c) => Some(Uuid::parse_str(c).map_err(|_| {
+                AppError::validation("cursor", "is not a cursor this API returned")
+            })?),
             None => None,
         },
         limit: page_size(limit)?,

@@ -40,11 +40,16 @@ const CONTRACT: &[(&str, &str)] = &[
     ("get", "/api/openapi.json"),
 ];
 
-async fn call(app: &axum::Router, request: Request<Body>) -> (StatusCode, axum::http::HeaderMap, Value) {
+async fn call(
+    app: &axum::Router,
+    request: Request<Body>,
+) -> (StatusCode, axum::http::HeaderMap, Value) {
     let response = app.clone().oneshot(request).await.unwrap();
     let status = response.status();
     let headers = response.headers().clone();
-    let bytes = axum::body::to_bytes(response.into_body(), 8 << 20).await.unwrap();
+    let bytes = axum::body::to_bytes(response.into_body(), 8 << 20)
+        .await
+        .unwrap();
     let body = serde_json::from_slice(&bytes).unwrap_or(Value::Null);
     (status, headers, body)
 }
@@ -65,13 +70,35 @@ fn operations(doc: &Value) -> Vec<(String, String)> {
 async fn the_openapi_document_is_3_1_and_lists_every_route() {
     let app = TestApp::new(TestDb::sqlite().await).await;
     let router = app.state.router();
-    let (status, headers, doc) = call(&router, Request::get("/api/openapi.json").body(Body::empty()).unwrap()).await;
+    let (status, headers, doc) = call(
+        &router,
+        Request::get("/api/openapi.json")
+            .body(Body::empty())
+            .unwrap(),
+    )
+    .await;
     assert_eq!(status, 200);
     assert_eq!(headers["content-type"], "application/json");
-    assert!(doc["openapi"].as_str().unwrap().starts_with("3.1"), "{}", doc["openapi"]);
-    assert_eq!(doc["components"]["securitySchemes"]["bearer"]["scheme"], "bearer");
-    for schema in ["ErrorBody", "TokenResponse", "Conversation", "CheckReport", "User"] {
-        assert!(doc["components"]["schemas"].get(schema).is_some(), "schema {schema} missing");
+    assert!(
+        doc["openapi"].as_str().unwrap().starts_with("3.1"),
+        "{}",
+        doc["openapi"]
+    );
+    assert_eq!(
+        doc["components"]["securitySchemes"]["bearer"]["scheme"],
+        "bearer"
+    );
+    for schema in [
+        "ErrorBody",
+        "TokenResponse",
+        "Conversation",
+        "CheckReport",
+        "User",
+    ] {
+        assert!(
+            doc["components"]["schemas"].get(schema).is_some(),
+            "schema {schema} missing"
+        );
     }
     let documented = operations(&doc);
     for (method, path) in CONTRACT {
@@ -97,7 +124,12 @@ async fn the_openapi_document_is_3_1_and_lists_every_route() {
     // every documented operation also says what its errors look like
     for (method, path) in &documented {
         let operation = &doc["paths"][path][method];
-        assert!(operation["responses"].as_object().is_some_and(|r| !r.is_empty()), "{method} {path}");
+        assert!(
+            operation["responses"]
+                .as_object()
+                .is_some_and(|r| !r.is_empty()),
+            "{method} {path}"
+        );
     }
 }
 
@@ -105,36 +137,77 @@ async fn the_openapi_document_is_3_1_and_lists_every_route() {
 async fn requests_that_reach_no_handler_get_the_error_shape_and_a_request_id() {
     let app = TestApp::new(TestDb::sqlite().await).await;
     let router = app.state.router();
-    let (status, headers, body) = call(&router, Request::get("/api/v1/nothing").body(Body::empty()).unwrap()).await;
+    let (status, headers, body) = call(
+        &router,
+        Request::get("/api/v1/nothing").body(Body::empty()).unwrap(),
+    )
+    .await;
     assert_eq!(status, 404);
     assert_eq!(body["error"]["code"], "route_not_found");
     assert!(headers.contains_key("x-request-id"));
-    let (status, _, body) = call(&router, Request::put("/api/v1/me").body(Body::empty()).unwrap()).await;
+    let (status, _, body) = call(
+        &router,
+        Request::put("/api/v1/me").body(Body::empty()).unwrap(),
+    )
+    .await;
     assert_eq!(status, 405);
     assert_eq!(body["error"]["code"], "method_not_allowed");
     // a request id the client sends is kept
     let (_, headers, _) = call(
         &router,
-        Request::get("/healthz").header("x-request-id", "trace-me-42").body(Body::empty()).unwrap(),
+        Request::get("/healthz")
+            .header("x-request-id", "trace-me-42")
+            .body(Body::empty())
+            .unwrap(),
     )
     .await;
     assert_eq!(headers["x-request-id"], "trace-me-42");
-    let (status, headers, body) = call(&router, Request::get("/api/v1/conversations").body(Body::empty()).unwrap()).await;
+    let (status, headers, body) = call(
+        &router,
+        Request::get("/api/v1/conversations")
+            .body(Body::empty())
+            .unwrap(),
+    )
+    .await;
     assert_eq!(status, 401);
     assert_eq!(body["error"]["code"], "unauthorized");
-    assert!(headers["www-authenticate"].to_str().unwrap().starts_with("Bearer"));
+    assert!(
+        headers["www-authenticate"]
+            .to_str()
+            .unwrap()
+            .starts_with("Bearer")
+    );
 }
 
 #[tokio::test]
 async fn readiness_reports_a_database_that_went_away() {
     let app = TestApp::new(TestDb::sqlite().await).await;
     let router = app.state.router();
-    let (status, _, body) = call(&router, Request::get("/readyz").body(Body::empty()).unwrap()).await;
-    assert_eq!((status, body["ready"].as_bool()), (StatusCode::OK, Some(true)));
+    let (status, _, body) = call(
+        &router,
+        Request::get("/readyz").body(Body::empty()).unwrap(),
+    )
+    .await;
+    assert_eq!(
+        (status, body["ready"].as_bool()),
+        (StatusCode::OK, Some(true))
+    );
     app.state.store.close().await;
-    let (status, _, body) = call(&router, Request::get("/readyz").body(Body::empty()).unwrap()).await;
+    let (status, _, body) = call(
+        &router,
+        Request::get("/readyz").body(Body::empty()).unwrap(),
+    )
+    .await;
     assert_eq!(status, 503);
     assert_eq!(body["database"], "unavailable");
-    let (status, _, body) = call(&router, Request::get("/healthz").body(Body::empty()).unwrap()).await;
-    assert_eq!((status, body["status"].as_str()), (StatusCode::OK, Some("ok")), "alive is not ready");
+    let (status, _, body) = call(
+        &router,
+        Request::get("/healthz").body(Body::empty()).unwrap(),
+    )
+    .await;
+    assert_eq!(
+        (status, body["status"].as_str()),
+        (StatusCode::OK, Some("ok")),
+        "alive is not ready"
+    );
 }

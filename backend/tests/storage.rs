@@ -57,7 +57,10 @@ async fn the_first_account_is_admin_and_names_are_unique_ignoring_case(db: TestD
         })
         .await
         .unwrap();
-    assert!(matches!(outcome, RegisterOutcome::UsernameTaken), "{outcome:?}");
+    assert!(
+        matches!(outcome, RegisterOutcome::UsernameTaken),
+        "{outcome:?}"
+    );
     let outcome = store
         .register_user(NewUser {
             id: Uuid::now_v7(),
@@ -70,10 +73,21 @@ async fn the_first_account_is_admin_and_names_are_unique_ignoring_case(db: TestD
         })
         .await
         .unwrap();
-    assert!(matches!(outcome, RegisterOutcome::EmailTaken), "{outcome:?}");
-    assert_eq!(store.user_by_login("ada").await.unwrap().unwrap().id, first.id);
+    assert!(
+        matches!(outcome, RegisterOutcome::EmailTaken),
+        "{outcome:?}"
+    );
     assert_eq!(
-        store.user_by_login("Grace@Example.com").await.unwrap().unwrap().id,
+        store.user_by_login("ada").await.unwrap().unwrap().id,
+        first.id
+    );
+    assert_eq!(
+        store
+            .user_by_login("Grace@Example.com")
+            .await
+            .unwrap()
+            .unwrap()
+            .id,
         second.id
     );
     assert!(store.user_by_login(SQLISH).await.unwrap().is_none());
@@ -85,7 +99,9 @@ async fn concurrent_first_sign_ups_make_exactly_one_admin(db: TestDb) {
     let mut tasks = Vec::new();
     for i in 0..6 {
         let store = store.clone();
-        tasks.push(tokio::spawn(async move { user(&store, &format!("user{i}")).await }));
+        tasks.push(tokio::spawn(async move {
+            user(&store, &format!("user{i}")).await
+        }));
     }
     let mut admins = 0;
     for task in tasks {
@@ -100,7 +116,12 @@ async fn text_is_stored_verbatim(db: TestDb) {
     let store = db.store().await;
     let owner = user(&store, "Zoë_日本").await;
     assert_eq!(owner.username, "Zoë_日本");
-    for text in [SQLISH, UNICODE, " leading and trailing spaces ", "tab\tand\nnewline"] {
+    for text in [
+        SQLISH,
+        UNICODE,
+        " leading and trailing spaces ",
+        "tab\tand\nnewline",
+    ] {
         let c = store
             .create_conversation(owner.id, Uuid::now_v7(), text, store::now())
             .await
@@ -141,37 +162,68 @@ async fn invitations_are_needed_after_the_first_account_and_work_once(db: TestDb
         invite,
     };
     // the first account needs none
-    let admin = match store.register_user(new("admin", InviteRule::Required(None))).await.unwrap() {
+    let admin = match store
+        .register_user(new("admin", InviteRule::Required(None)))
+        .await
+        .unwrap()
+    {
         RegisterOutcome::Created(user) => user,
         other => panic!("{other:?}"),
     };
     assert!(matches!(
-        store.register_user(new("b", InviteRule::Required(None))).await.unwrap(),
+        store
+            .register_user(new("b", InviteRule::Required(None)))
+            .await
+            .unwrap(),
         RegisterOutcome::InviteRequired
     ));
     assert!(matches!(
-        store.register_user(new("b", InviteRule::Required(Some(b"nope")))).await.unwrap(),
+        store
+            .register_user(new("b", InviteRule::Required(Some(b"nope"))))
+            .await
+            .unwrap(),
         RegisterOutcome::InviteInvalid
     ));
     let now = store::now();
     store
-        .create_invite(Uuid::now_v7(), b"code", admin.id, now, now + Duration::days(1))
+        .create_invite(
+            Uuid::now_v7(),
+            b"code",
+            admin.id,
+            now,
+            now + Duration::days(1),
+        )
         .await
         .unwrap();
     store
-        .create_invite(Uuid::now_v7(), b"old", admin.id, now, now - Duration::seconds(1))
+        .create_invite(
+            Uuid::now_v7(),
+            b"old",
+            admin.id,
+            now,
+            now - Duration::seconds(1),
+        )
         .await
         .unwrap();
     assert!(matches!(
-        store.register_user(new("b", InviteRule::Required(Some(b"code")))).await.unwrap(),
+        store
+            .register_user(new("b", InviteRule::Required(Some(b"code"))))
+            .await
+            .unwrap(),
         RegisterOutcome::Created(_)
     ));
     assert!(matches!(
-        store.register_user(new("c", InviteRule::Required(Some(b"code")))).await.unwrap(),
+        store
+            .register_user(new("c", InviteRule::Required(Some(b"code"))))
+            .await
+            .unwrap(),
         RegisterOutcome::InviteInvalid
     ));
     assert!(matches!(
-        store.register_user(new("d", InviteRule::Required(Some(b"old")))).await.unwrap(),
+        store
+            .register_user(new("d", InviteRule::Required(Some(b"old"))))
+            .await
+            .unwrap(),
         RegisterOutcome::InviteInvalid
     ));
 }
@@ -193,37 +245,93 @@ async fn refresh_token_reuse_revokes_the_family(db: TestDb) {
     let owner = user(&store, "ada").await;
     let family = Uuid::now_v7();
     store
-        .create_session(Some("nvim"), refresh(family, owner.id, b"t1", Duration::days(1)))
+        .create_session(
+            Some("nvim"),
+            refresh(family, owner.id, b"t1", Duration::days(1)),
+        )
         .await
         .unwrap();
     let now = store::now();
     assert_eq!(
         store.claim_refresh_token(b"t1", now).await.unwrap(),
-        RefreshClaim::Claimed { family_id: family, user_id: owner.id }
+        RefreshClaim::Claimed {
+            family_id: family,
+            user_id: owner.id
+        }
     );
-    store.add_refresh_token(refresh(family, owner.id, b"t2", Duration::days(1))).await.unwrap();
+    store
+        .add_refresh_token(refresh(family, owner.id, b"t2", Duration::days(1)))
+        .await
+        .unwrap();
     // t1 again: reuse → the family (t2 with it) is revoked
     assert_eq!(
-        store.claim_refresh_token(b"t1", store::now()).await.unwrap(),
-        RefreshClaim::Reused { family_id: family, user_id: owner.id }
+        store
+            .claim_refresh_token(b"t1", store::now())
+            .await
+            .unwrap(),
+        RefreshClaim::Reused {
+            family_id: family,
+            user_id: owner.id
+        }
     );
-    assert_eq!(store.claim_refresh_token(b"t2", store::now()).await.unwrap(), RefreshClaim::Invalid);
-    assert!(store.session(family).await.unwrap().unwrap().revoked_at.is_some());
-    assert_eq!(store.claim_refresh_token(b"unknown", now).await.unwrap(), RefreshClaim::Invalid);
+    assert_eq!(
+        store
+            .claim_refresh_token(b"t2", store::now())
+            .await
+            .unwrap(),
+        RefreshClaim::Invalid
+    );
+    assert!(
+        store
+            .session(family)
+            .await
+            .unwrap()
+            .unwrap()
+            .revoked_at
+            .is_some()
+    );
+    assert_eq!(
+        store.claim_refresh_token(b"unknown", now).await.unwrap(),
+        RefreshClaim::Invalid
+    );
 }
 
 async fn expired_refresh_tokens_and_revoked_sessions_do_not_refresh(db: TestDb) {
     let store = db.store().await;
     let owner = user(&store, "ada").await;
     let (a, b) = (Uuid::now_v7(), Uuid::now_v7());
-    store.create_session(None, refresh(a, owner.id, b"old", -Duration::seconds(1))).await.unwrap();
-    store.create_session(None, refresh(b, owner.id, b"live", Duration::days(1))).await.unwrap();
-    assert_eq!(store.claim_refresh_token(b"old", store::now()).await.unwrap(), RefreshClaim::Invalid);
-    let revoked = store.revoke_user_sessions(owner.id, store::now()).await.unwrap();
+    store
+        .create_session(None, refresh(a, owner.id, b"old", -Duration::seconds(1)))
+        .await
+        .unwrap();
+    store
+        .create_session(None, refresh(b, owner.id, b"live", Duration::days(1)))
+        .await
+        .unwrap();
+    assert_eq!(
+        store
+            .claim_refresh_token(b"old", store::now())
+            .await
+            .unwrap(),
+        RefreshClaim::Invalid
+    );
+    let revoked = store
+        .revoke_user_sessions(owner.id, store::now())
+        .await
+        .unwrap();
     assert_eq!(revoked.len(), 2);
-    assert_eq!(store.claim_refresh_token(b"live", store::now()).await.unwrap(), RefreshClaim::Invalid);
+    assert_eq!(
+        store
+            .claim_refresh_token(b"live", store::now())
+            .await
+            .unwrap(),
+        RefreshClaim::Invalid
+    );
     assert_eq!(store.refresh_token_session(b"live").await.unwrap(), Some(b));
-    assert!(!store.revoke_session(b, store::now()).await.unwrap(), "already revoked");
+    assert!(
+        !store.revoke_session(b, store::now()).await.unwrap(),
+        "already revoked"
+    );
 }
 
 async fn personal_access_tokens_are_owner_scoped(db: TestDb) {
@@ -251,10 +359,25 @@ async fn personal_access_tokens_are_owner_scoped(db: TestDb) {
     let now = store::now();
     store.touch_pat(id, now).await.unwrap();
     assert_eq!(store.pats(ada.id).await.unwrap()[0].last_used_at, Some(now));
-    assert_eq!(store.revoke_pat(eve.id, id, now).await.unwrap(), None, "not eve's");
-    assert_eq!(store.revoke_pat(ada.id, id, now).await.unwrap(), Some(b"digest".to_vec()));
+    assert_eq!(
+        store.revoke_pat(eve.id, id, now).await.unwrap(),
+        None,
+        "not eve's"
+    );
+    assert_eq!(
+        store.revoke_pat(ada.id, id, now).await.unwrap(),
+        Some(b"digest".to_vec())
+    );
     assert!(store.pats(ada.id).await.unwrap().is_empty());
-    assert!(store.pat_by_hash(b"digest").await.unwrap().unwrap().revoked_at.is_some());
+    assert!(
+        store
+            .pat_by_hash(b"digest")
+            .await
+            .unwrap()
+            .unwrap()
+            .revoked_at
+            .is_some()
+    );
 }
 
 async fn device_codes_are_decided_once_and_consumed_once(db: TestDb) {
@@ -277,12 +400,40 @@ async fn device_codes_are_decided_once_and_consumed_once(db: TestDb) {
     let record = store.device_by_code(b"dc").await.unwrap().unwrap();
     assert_eq!(record.client_name.as_deref(), Some(SQLISH));
     assert_eq!(record.status, store::DeviceStatus::Pending);
-    assert_eq!(store.consume_device(id).await.unwrap(), None, "not approved yet");
-    assert!(!store.decide_device("XXXX-XXXX", ada.id, true, now).await.unwrap());
-    assert!(store.decide_device("BCDF-GHJK", ada.id, true, now).await.unwrap());
-    assert!(!store.decide_device("BCDF-GHJK", ada.id, false, now).await.unwrap(), "decided");
+    assert_eq!(
+        store.consume_device(id).await.unwrap(),
+        None,
+        "not approved yet"
+    );
+    assert!(
+        !store
+            .decide_device("XXXX-XXXX", ada.id, true, now)
+            .await
+            .unwrap()
+    );
+    assert!(
+        store
+            .decide_device("BCDF-GHJK", ada.id, true, now)
+            .await
+            .unwrap()
+    );
+    assert!(
+        !store
+            .decide_device("BCDF-GHJK", ada.id, false, now)
+            .await
+            .unwrap(),
+        "decided"
+    );
     store.record_device_poll(id, now, 10).await.unwrap();
-    assert_eq!(store.device_by_code(b"dc").await.unwrap().unwrap().interval_secs, 10);
+    assert_eq!(
+        store
+            .device_by_code(b"dc")
+            .await
+            .unwrap()
+            .unwrap()
+            .interval_secs,
+        10
+    );
     assert_eq!(store.consume_device(id).await.unwrap(), Some(ada.id));
     assert_eq!(store.consume_device(id).await.unwrap(), None, "only once");
 }
@@ -299,21 +450,42 @@ async fn conversations_page_newest_first_and_stay_with_their_owner(db: TestDb) {
             .unwrap();
         ids.push(c.id);
     }
-    store.create_conversation(eve.id, Uuid::now_v7(), "eve's", store::now()).await.unwrap();
+    store
+        .create_conversation(eve.id, Uuid::now_v7(), "eve's", store::now())
+        .await
+        .unwrap();
     let (first, more) = store.conversations(ada.id, page(None, 2)).await.unwrap();
     assert!(more);
-    assert_eq!(first.iter().map(|c| c.id).collect::<Vec<_>>(), vec![ids[4], ids[3]]);
-    let (second, more) = store.conversations(ada.id, page(Some(ids[3]), 2)).await.unwrap();
+    assert_eq!(
+        first.iter().map(|c| c.id).collect::<Vec<_>>(),
+        vec![ids[4], ids[3]]
+    );
+    let (second, more) = store
+        .conversations(ada.id, page(Some(ids[3]), 2))
+        .await
+        .unwrap();
     assert!(more);
-    assert_eq!(second.iter().map(|c| c.id).collect::<Vec<_>>(), vec![ids[2], ids[1]]);
-    let (last, more) = store.conversations(ada.id, page(Some(ids[1]), 2)).await.unwrap();
+    assert_eq!(
+        second.iter().map(|c| c.id).collect::<Vec<_>>(),
+        vec![ids[2], ids[1]]
+    );
+    let (last, more) = store
+        .conversations(ada.id, page(Some(ids[1]), 2))
+        .await
+        .unwrap();
     assert!(!more);
     assert_eq!(last.iter().map(|c| c.id).collect::<Vec<_>>(), vec![ids[0]]);
 
     // another user's conversation does not exist for eve: get, rename, delete, add, list
     let id = ids[0];
     assert!(store.conversation(eve.id, id).await.unwrap().is_none());
-    assert!(store.rename_conversation(eve.id, id, "mine", store::now()).await.unwrap().is_none());
+    assert!(
+        store
+            .rename_conversation(eve.id, id, "mine", store::now())
+            .await
+            .unwrap()
+            .is_none()
+    );
     assert!(!store.delete_conversation(eve.id, id).await.unwrap());
     let sneaky = NewMessage {
         id: Uuid::now_v7(),
@@ -329,15 +501,36 @@ async fn conversations_page_newest_first_and_stay_with_their_owner(db: TestDb) {
         now: store::now(),
     };
     assert!(store.add_message(sneaky).await.unwrap().is_none());
-    assert!(store.messages(eve.id, id, page(None, 10)).await.unwrap().0.is_empty());
-    assert_eq!(store.conversations(eve.id, page(None, 10)).await.unwrap().0.len(), 1);
-    assert_eq!(store.conversation(ada.id, id).await.unwrap().unwrap().title, "c0");
+    assert!(
+        store
+            .messages(eve.id, id, page(None, 10))
+            .await
+            .unwrap()
+            .0
+            .is_empty()
+    );
+    assert_eq!(
+        store
+            .conversations(eve.id, page(None, 10))
+            .await
+            .unwrap()
+            .0
+            .len(),
+        1
+    );
+    assert_eq!(
+        store.conversation(ada.id, id).await.unwrap().unwrap().title,
+        "c0"
+    );
 }
 
 async fn messages_page_and_go_with_their_conversation(db: TestDb) {
     let store = db.store().await;
     let ada = user(&store, "ada").await;
-    let c = store.create_conversation(ada.id, Uuid::now_v7(), "t", store::now()).await.unwrap();
+    let c = store
+        .create_conversation(ada.id, Uuid::now_v7(), "t", store::now())
+        .await
+        .unwrap();
     let mut ids = Vec::new();
     for i in 0..3 {
         let m = store
@@ -360,16 +553,35 @@ async fn messages_page_and_go_with_their_conversation(db: TestDb) {
         ids.push(m.id);
     }
     let bumped = store.conversation(ada.id, c.id).await.unwrap().unwrap();
-    assert!(bumped.updated_at > c.updated_at, "a message bumps updated_at");
+    assert!(
+        bumped.updated_at > c.updated_at,
+        "a message bumps updated_at"
+    );
     let (newest, more) = store.messages(ada.id, c.id, page(None, 2)).await.unwrap();
     assert!(more);
-    assert_eq!(newest.iter().map(|m| m.id).collect::<Vec<_>>(), vec![ids[2], ids[1]]);
-    assert_eq!((newest[1].tokens_in, newest[1].latency_ms), (Some(3), Some(5)));
-    let (rest, more) = store.messages(ada.id, c.id, page(Some(ids[1]), 2)).await.unwrap();
+    assert_eq!(
+        newest.iter().map(|m| m.id).collect::<Vec<_>>(),
+        vec![ids[2], ids[1]]
+    );
+    assert_eq!(
+        (newest[1].tokens_in, newest[1].latency_ms),
+        (Some(3), Some(5))
+    );
+    let (rest, more) = store
+        .messages(ada.id, c.id, page(Some(ids[1]), 2))
+        .await
+        .unwrap();
     assert!(!more);
     assert_eq!(rest[0].id, ids[0]);
     assert!(store.delete_conversation(ada.id, c.id).await.unwrap());
-    assert!(store.messages(ada.id, c.id, page(None, 10)).await.unwrap().0.is_empty());
+    assert!(
+        store
+            .messages(ada.id, c.id, page(None, 10))
+            .await
+            .unwrap()
+            .0
+            .is_empty()
+    );
 }
 
 async fn search_finds_titles_and_messages_of_the_owner_only(db: TestDb) {
@@ -378,7 +590,12 @@ async fn search_finds_titles_and_messages_of_the_owner_only(db: TestDb) {
     let eve = user(&store, "eve").await;
     let words = |text: &str| -> Vec<String> { text.split(' ').map(str::to_lowercase).collect() };
     let titled = store
-        .create_conversation(ada.id, Uuid::now_v7(), "Refactoring the parser", store::now())
+        .create_conversation(
+            ada.id,
+            Uuid::now_v7(),
+            "Refactoring the parser",
+            store::now(),
+        )
         .await
         .unwrap();
     let chatty = store
@@ -424,11 +641,24 @@ async fn search_finds_titles_and_messages_of_the_owner_only(db: TestDb) {
     assert_eq!(find("borrow checker").await, vec![chatty.id]);
     assert_eq!(find("café").await, vec![chatty.id]);
     assert_eq!(find("BORROW").await, vec![chatty.id]);
-    assert!(find("borrow parser").await.is_empty(), "every word must match");
+    assert!(
+        find("borrow parser").await.is_empty(),
+        "every word must match"
+    );
     assert!(find("nothing").await.is_empty());
-    assert!(store.search_conversations(ada.id, &[], page(None, 10)).await.unwrap().0.is_empty());
+    assert!(
+        store
+            .search_conversations(ada.id, &[], page(None, 10))
+            .await
+            .unwrap()
+            .0
+            .is_empty()
+    );
     // the index follows renames and deletes
-    store.rename_conversation(ada.id, titled.id, "Lexer work", store::now()).await.unwrap();
+    store
+        .rename_conversation(ada.id, titled.id, "Lexer work", store::now())
+        .await
+        .unwrap();
     assert!(find("parser").await.is_empty());
     assert_eq!(find("lexer").await, vec![titled.id]);
     store.delete_conversation(ada.id, chatty.id).await.unwrap();
@@ -446,20 +676,44 @@ async fn roles_and_activity_change(db: TestDb) {
         .unwrap()
         .unwrap();
     assert_eq!((changed.role(), changed.active), (Role::Premium, true));
-    let changed = store.update_user(ada.id, None, Some(false), store::now()).await.unwrap().unwrap();
+    let changed = store
+        .update_user(ada.id, None, Some(false), store::now())
+        .await
+        .unwrap()
+        .unwrap();
     assert_eq!((changed.role(), changed.active), (Role::Premium, false));
-    assert!(store.update_user(Uuid::now_v7(), None, Some(false), store::now()).await.unwrap().is_none());
+    assert!(
+        store
+            .update_user(Uuid::now_v7(), None, Some(false), store::now())
+            .await
+            .unwrap()
+            .is_none()
+    );
     let (all, more) = store.users(page(None, 10)).await.unwrap();
     assert!(!more);
-    assert_eq!(all.iter().map(|u| u.id).collect::<Vec<_>>(), vec![ada.id, admin.id]);
+    assert_eq!(
+        all.iter().map(|u| u.id).collect::<Vec<_>>(),
+        vec![ada.id, admin.id]
+    );
     store.record_login(ada.id, store::now()).await.unwrap();
-    assert!(store.user(ada.id).await.unwrap().unwrap().last_login_at.is_some());
+    assert!(
+        store
+            .user(ada.id)
+            .await
+            .unwrap()
+            .unwrap()
+            .last_login_at
+            .is_some()
+    );
 }
 
 async fn the_audit_log_pages_newest_first_and_filters(db: TestDb) {
     let store = db.store().await;
     let ada = user(&store, "ada").await;
-    for (i, action) in ["login", "login_failed", "login", "role_changed"].into_iter().enumerate() {
+    for (i, action) in ["login", "login_failed", "login", "role_changed"]
+        .into_iter()
+        .enumerate()
+    {
         store
             .record_audit(
                 &AuditEvent {
@@ -474,7 +728,16 @@ async fn the_audit_log_pages_newest_first_and_filters(db: TestDb) {
             .await
             .unwrap();
     }
-    let (all, more) = store.audit(None, PageRequest { before: None, limit: 3 }).await.unwrap();
+    let (all, more) = store
+        .audit(
+            None,
+            PageRequest {
+                before: None,
+                limit: 3,
+            },
+        )
+        .await
+        .unwrap();
     assert!(more);
     assert_eq!(
         all.iter().map(|e| e.action.as_str()).collect::<Vec<_>>(),
@@ -482,10 +745,25 @@ async fn the_audit_log_pages_newest_first_and_filters(db: TestDb) {
     );
     assert_eq!(all[0].detail.0["text"], SQLISH);
     assert_eq!(all[0].detail.0["u"], UNICODE);
-    let (logins, _) = store.audit(Some("login"), PageRequest { before: None, limit: 10 }).await.unwrap();
+    let (logins, _) = store
+        .audit(
+            Some("login"),
+            PageRequest {
+                before: None,
+                limit: 10,
+            },
+        )
+        .await
+        .unwrap();
     assert_eq!(logins.len(), 2);
     let (rest, more) = store
-        .audit(None, PageRequest { before: Some(all[2].id), limit: 3 })
+        .audit(
+            None,
+            PageRequest {
+                before: Some(all[2].id),
+                limit: 3,
+            },
+        )
         .await
         .unwrap();
     assert!(!more);
@@ -517,10 +795,27 @@ async fn usage_adds_up_per_user(db: TestDb) {
             .await
             .unwrap();
     }
-    let rows = store.usage_since(store::now() - Duration::days(30)).await.unwrap();
+    let rows = store
+        .usage_since(store::now() - Duration::days(30))
+        .await
+        .unwrap();
     assert_eq!(rows.len(), 2);
-    assert_eq!((rows[0].username.as_str(), rows[0].requests, rows[0].tokens_in), ("eve", 1, 100));
-    assert_eq!((rows[1].username.as_str(), rows[1].requests, rows[1].tokens_out), ("ada", 2, 22));
+    assert_eq!(
+        (
+            rows[0].username.as_str(),
+            rows[0].requests,
+            rows[0].tokens_in
+        ),
+        ("eve", 1, 100)
+    );
+    assert_eq!(
+        (
+            rows[1].username.as_str(),
+            rows[1].requests,
+            rows[1].tokens_out
+        ),
+        ("ada", 2, 22)
+    );
 }
 
 async fn migrations_are_idempotent_and_the_pool_reports(db: TestDb) {

@@ -2,7 +2,9 @@
 
 use std::net::IpAddr;
 
-use cairn_protocol::auth::{LoginRequest, LogoutRequest, RefreshRequest, RegisterRequest, TokenResponse};
+use cairn_protocol::auth::{
+    LoginRequest, LogoutRequest, RefreshRequest, RegisterRequest, TokenResponse,
+};
 use cairn_protocol::users::{Role, User};
 use uuid::Uuid;
 
@@ -14,8 +16,8 @@ use crate::cache::Namespace;
 use crate::config::Registration;
 use crate::error::{AppError, AppResult};
 use crate::limits::Kind;
-use crate::store::{self, NewRefreshToken, NewUser, RefreshClaim, RegisterOutcome};
 use crate::store::users::InviteRule;
+use crate::store::{self, NewRefreshToken, NewUser, RefreshClaim, RegisterOutcome};
 use crate::validate;
 
 pub const REFRESH_TOKEN_PREFIX: &str = "cairn_rt_";
@@ -33,12 +35,18 @@ pub async fn register(state: &AppState, req: RegisterRequest, ip: IpAddr) -> App
         Registration::Open => InviteRule::NotRequired,
         Registration::Invite => InviteRule::Required(invite_hash.as_deref()),
     };
-    create_account(state, &req.username, &req.email, &req.password, Role::User, invite)
-        .await
-        .map(|user| {
-            tracing::info!(user_id = %user.id, role = user.role.as_str(), "account created");
-            user
-        })
+    create_account(
+        state,
+        &req.username,
+        &req.email,
+        &req.password,
+        Role::User,
+        invite,
+    )
+    .await
+    .inspect(|user| {
+        tracing::info!(user_id = %user.id, role = user.role.as_str(), "account created");
+    })
 }
 
 /// Creates an account (the first one is admin whatever `role` says); shared by sign-up and
@@ -105,7 +113,10 @@ pub async fn login(state: &AppState, req: LoginRequest, ip: IpAddr) -> AppResult
     let record = state.store.user_by_login(&req.login).await?;
     let matches = state
         .passwords
-        .verify(&req.password, record.as_ref().map(|r| r.password_hash.as_str()))
+        .verify(
+            &req.password,
+            record.as_ref().map(|r| r.password_hash.as_str()),
+        )
         .await?;
     let Some(record) = record.filter(|_| matches) else {
         audit::record(
@@ -121,7 +132,13 @@ pub async fn login(state: &AppState, req: LoginRequest, ip: IpAddr) -> AppResult
         });
     };
     if !record.active {
-        audit::record(state, Event::new("login_refused_inactive").target(record.id).ip(ip)).await;
+        audit::record(
+            state,
+            Event::new("login_refused_inactive")
+                .target(record.id)
+                .ip(ip),
+        )
+        .await;
         return Err(AppError::Unauthorized {
             code: "account_disabled",
             message: "this account has been deactivated".into(),
@@ -185,7 +202,11 @@ fn token_pair(
 
 /// Rotates: the presented refresh token is used up and a new pair returned. A token that
 /// was already used signs the whole session out (its family is revoked).
-pub async fn refresh(state: &AppState, req: RefreshRequest, ip: IpAddr) -> AppResult<TokenResponse> {
+pub async fn refresh(
+    state: &AppState,
+    req: RefreshRequest,
+    ip: IpAddr,
+) -> AppResult<TokenResponse> {
     validate::text("refresh_token", &req.refresh_token, 1, 200)?;
     let now = store::now();
     let claim = state
@@ -217,7 +238,10 @@ pub async fn refresh(state: &AppState, req: RefreshRequest, ip: IpAddr) -> AppRe
             token_pair(state, user_id, family_id, refresh_token)
         }
         RefreshClaim::Reused { family_id, user_id } => {
-            state.cache.remove(Namespace::Session, &session_key(family_id)).await?;
+            state
+                .cache
+                .remove(Namespace::Session, &session_key(family_id))
+                .await?;
             audit::record(
                 state,
                 Event::new("refresh_token_reused")
@@ -270,7 +294,10 @@ pub async fn logout(
     };
     let session = state.store.session(session_id).await?;
     state.store.revoke_session(session_id, store::now()).await?;
-    state.cache.remove(Namespace::Session, &session_key(session_id)).await?;
+    state
+        .cache
+        .remove(Namespace::Session, &session_key(session_id))
+        .await?;
     if let Some(session) = session {
         audit::record(state, Event::new("logout").actor(session.user_id).ip(ip)).await;
     }

@@ -114,7 +114,10 @@ pub async fn poll(state: &AppState, req: DeviceTokenRequest) -> AppResult<TokenR
     });
     if too_soon {
         let interval = record.interval_secs.saturating_add(SLOW_DOWN_STEP_SECS);
-        state.store.record_device_poll(record.id, now, interval).await?;
+        state
+            .store
+            .record_device_poll(record.id, now, interval)
+            .await?;
         return Err(grant(
             "slow_down",
             &format!("polling too fast; wait {interval} s between requests"),
@@ -136,7 +139,10 @@ pub async fn poll(state: &AppState, req: DeviceTokenRequest) -> AppResult<TokenR
         .await?
         .ok_or_else(|| grant("invalid_grant", "this device code was already used"))?;
     if !state.store.user(user_id).await?.is_some_and(|u| u.active) {
-        return Err(grant("access_denied", "the approving account is deactivated"));
+        return Err(grant(
+            "access_denied",
+            "the approving account is deactivated",
+        ));
     }
     let tokens = start_session(state, user_id, record.client_name.as_deref()).await?;
     audit::record(
@@ -176,6 +182,10 @@ pub async fn approve(
     } else {
         "device_denied"
     };
-    audit::record(state, Event::new(action).actor(principal.id()).target(&code)).await;
+    audit::record(
+        state,
+        Event::new(action).actor(principal.id()).target(&code),
+    )
+    .await;
     Ok(())
 }

@@ -57,7 +57,11 @@ impl JwtKeys {
         }
     }
 
-    pub fn issue(&self, user_id: Uuid, session_id: Uuid) -> Result<String, jsonwebtoken::errors::Error> {
+    pub fn issue(
+        &self,
+        user_id: Uuid,
+        session_id: Uuid,
+    ) -> Result<String, jsonwebtoken::errors::Error> {
         let now = unix_now();
         let claims = Claims {
             iss: ISSUER.to_string(),
@@ -124,18 +128,30 @@ mod tests {
         let keys = keys();
         let token = keys.issue(Uuid::now_v7(), Uuid::now_v7()).unwrap();
         let payload = token.split('.').nth(1).unwrap();
-        let none = format!("{}.{payload}.", b64(&serde_json::json!({"alg": "none", "typ": "JWT"})));
+        let none = format!(
+            "{}.{payload}.",
+            b64(&serde_json::json!({"alg": "none", "typ": "JWT"}))
+        );
         assert!(matches!(keys.verify(&none), Err(JwtError::Invalid)));
         let other = JwtKeys::new(&[8u8; 64], Duration::from_secs(900));
         assert!(matches!(other.verify(&token), Err(JwtError::Invalid)));
         let mut claims = keys.verify(&token).unwrap();
         claims.exp = unix_now() - 60;
-        assert!(matches!(keys.verify(&keys.sign(&claims).unwrap()), Err(JwtError::Expired)));
+        assert!(matches!(
+            keys.verify(&keys.sign(&claims).unwrap()),
+            Err(JwtError::Expired)
+        ));
         let mut claims = keys.verify(&token).unwrap();
         claims.aud = "someone-else".into();
-        assert!(matches!(keys.verify(&keys.sign(&claims).unwrap()), Err(JwtError::Invalid)));
+        assert!(matches!(
+            keys.verify(&keys.sign(&claims).unwrap()),
+            Err(JwtError::Invalid)
+        ));
         let mut claims = keys.verify(&token).unwrap();
         claims.iss = "evil".into();
-        assert!(matches!(keys.verify(&keys.sign(&claims).unwrap()), Err(JwtError::Invalid)));
+        assert!(matches!(
+            keys.verify(&keys.sign(&claims).unwrap()),
+            Err(JwtError::Invalid)
+        ));
     }
 }

@@ -49,7 +49,11 @@ impl Passwords {
         let matches = self
             .run(move || {
                 PasswordHash::new(&hash)
-                    .map(|parsed| argon2().verify_password(password.as_bytes(), &parsed).is_ok())
+                    .map(|parsed| {
+                        argon2()
+                            .verify_password(password.as_bytes(), &parsed)
+                            .is_ok()
+                    })
                     .unwrap_or(false)
             })
             .await?;
@@ -86,11 +90,27 @@ mod tests {
     #[tokio::test]
     async fn hashes_are_argon2id_with_owasp_parameters_and_verify() {
         let passwords = Passwords::new(2);
-        let hash = passwords.hash("correct horse battery staple").await.unwrap();
-        assert!(hash.starts_with("$argon2id$v=19$m=19456,t=2,p=1$"), "{hash}");
-        assert!(passwords.verify("correct horse battery staple", Some(&hash)).await.unwrap());
+        let hash = passwords
+            .hash("correct horse battery staple")
+            .await
+            .unwrap();
+        assert!(
+            hash.starts_with("$argon2id$v=19$m=19456,t=2,p=1$"),
+            "{hash}"
+        );
+        assert!(
+            passwords
+                .verify("correct horse battery staple", Some(&hash))
+                .await
+                .unwrap()
+        );
         assert!(!passwords.verify("wrong", Some(&hash)).await.unwrap());
-        assert!(!passwords.verify("cairn dummy password", None).await.unwrap());
+        assert!(
+            !passwords
+                .verify("cairn dummy password", None)
+                .await
+                .unwrap()
+        );
         assert!(!passwords.verify("x", Some("not a hash")).await.unwrap());
     }
 }

@@ -33,8 +33,13 @@ pub struct Principal {
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub enum Credential {
     /// An access token from sign-in (or the device flow), in session `session_id`.
-    Session { session_id: Uuid },
-    PersonalAccessToken { token_id: Uuid, scopes: Vec<String> },
+    Session {
+        session_id: Uuid,
+    },
+    PersonalAccessToken {
+        token_id: Uuid,
+        scopes: Vec<String>,
+    },
 }
 
 impl Principal {
@@ -155,17 +160,28 @@ async fn authenticate_jwt(state: &AppState, token: &str) -> AppResult<Principal>
         JwtError::Invalid => AppError::invalid_token("the access token is invalid"),
     })?;
     let key = session_key(claims.sid);
-    let session = match state.cache.get_json::<CachedSession>(Namespace::Session, &key).await {
+    let session = match state
+        .cache
+        .get_json::<CachedSession>(Namespace::Session, &key)
+        .await
+    {
         Some(session) => session,
         None => {
             let record = state.store.session(claims.sid).await?;
             match record {
                 Some(s) if s.revoked_at.is_none() => {
                     let session = CachedSession { user_id: s.user_id };
-                    state.cache.put_json(Namespace::Session, &key, &session).await;
+                    state
+                        .cache
+                        .put_json(Namespace::Session, &key, &session)
+                        .await;
                     session
                 }
-                _ => return Err(AppError::invalid_token("the session has ended; sign in again")),
+                _ => {
+                    return Err(AppError::invalid_token(
+                        "the session has ended; sign in again",
+                    ));
+                }
             }
         }
     };
@@ -185,7 +201,11 @@ async fn authenticate_pat(state: &AppState, token: &str) -> AppResult<Principal>
     let digest_hex = secrets::digest_hex(token);
     let key = pat_key(&digest_hex);
     let now = store::now();
-    let pat = match state.cache.get_json::<CachedPat>(Namespace::Session, &key).await {
+    let pat = match state
+        .cache
+        .get_json::<CachedPat>(Namespace::Session, &key)
+        .await
+    {
         Some(pat) => pat,
         None => {
             let record = state.store.pat_by_hash(&secrets::digest(token)).await?;
@@ -201,7 +221,11 @@ async fn authenticate_pat(state: &AppState, token: &str) -> AppResult<Principal>
                     state.cache.put_json(Namespace::Session, &key, &pat).await;
                     pat
                 }
-                _ => return Err(AppError::invalid_token("the personal access token is invalid")),
+                _ => {
+                    return Err(AppError::invalid_token(
+                        "the personal access token is invalid",
+                    ));
+                }
             }
         }
     };
@@ -213,12 +237,18 @@ async fn authenticate_pat(state: &AppState, token: &str) -> AppResult<Principal>
     }
     let user = active_user(state, pat.user_id).await?;
     // Last use is recorded at most once a minute per token, off the request's path.
-    if pat.last_used_at.is_none_or(|at| now - at > chrono::Duration::seconds(60)) {
+    if pat
+        .last_used_at
+        .is_none_or(|at| now - at > chrono::Duration::seconds(60))
+    {
         let touched = CachedPat {
             last_used_at: Some(now),
             ..pat.clone()
         };
-        state.cache.put_json(Namespace::Session, &key, &touched).await;
+        state
+            .cache
+            .put_json(Namespace::Session, &key, &touched)
+            .await;
         let store = state.store.clone();
         tokio::spawn(async move {
             if let Err(e) = store.touch_pat(pat.id, now).await {
@@ -285,7 +315,10 @@ impl FromRequestParts<AppState> for Principal {
         })?;
         let principal = authenticate(state, token).await?;
         tracing::Span::current().record("user_id", tracing::field::display(principal.user.id));
-        let decision = state.limits.check(Kind::Api, &principal.limit_key()).await?;
+        let decision = state
+            .limits
+            .check(Kind::Api, &principal.limit_key())
+            .await?;
         if let (Some(decision), Some(slot)) = (decision, parts.extensions.get::<RateLimitSlot>()) {
             let _ = slot.0.set(decision);
         }

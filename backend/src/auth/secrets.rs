@@ -79,7 +79,10 @@ mod tests {
     fn user_codes_normalize() {
         let code = user_code();
         assert_eq!(code.len(), 9);
-        assert_eq!(normalize_user_code(&code.to_lowercase()), Some(code.clone()));
+        assert_eq!(
+            normalize_user_code(&code.to_lowercase()),
+            Some(code.clone())
+        );
         assert_eq!(
             normalize_user_code(&code.replace('-', " ")),
             Some(code.clone())

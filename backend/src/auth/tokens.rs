@@ -1,7 +1,9 @@
 //! Personal access tokens: `cairn_pat_` + 256 random bits, shown once, stored as a SHA-256,
 //! scoped to a subset of the owner's permissions, listed with their last use, revocable.
 
-use cairn_protocol::tokens::{CreateTokenRequest, CreatedToken, PERSONAL_ACCESS_TOKEN_PREFIX, TokenInfo};
+use cairn_protocol::tokens::{
+    CreateTokenRequest, CreatedToken, PERSONAL_ACCESS_TOKEN_PREFIX, TokenInfo,
+};
 use uuid::Uuid;
 
 use super::principal::{Principal, pat_key};
@@ -17,7 +19,11 @@ fn info(record: PatRecord) -> TokenInfo {
     TokenInfo {
         id: record.id,
         name: record.name,
-        scopes: record.scopes.split_whitespace().map(str::to_string).collect(),
+        scopes: record
+            .scopes
+            .split_whitespace()
+            .map(str::to_string)
+            .collect(),
         prefix: record.prefix,
         created_at: record.created_at,
         expires_at: record.expires_at,
@@ -35,7 +41,10 @@ pub async fn create(
     let scopes = match req.scopes {
         Some(scopes) => {
             if scopes.is_empty() {
-                return Err(AppError::validation("scopes", "must name at least one permission"));
+                return Err(AppError::validation(
+                    "scopes",
+                    "must name at least one permission",
+                ));
             }
             let mut checked: Vec<String> = Vec::new();
             for scope in scopes {
@@ -68,12 +77,18 @@ pub async fn create(
         None => None,
         Some(days @ 1..=3650) => Some(store::now() + chrono::Duration::days(i64::from(days))),
         Some(_) => {
-            return Err(AppError::validation("expires_in_days", "must be from 1 to 3650"));
+            return Err(AppError::validation(
+                "expires_in_days",
+                "must be from 1 to 3650",
+            ));
         }
     };
     let token = secrets::random_token(PERSONAL_ACCESS_TOKEN_PREFIX);
     let digest = secrets::digest(&token);
-    let prefix: String = token.chars().take(PERSONAL_ACCESS_TOKEN_PREFIX.len() + 4).collect();
+    let prefix: String = token
+        .chars()
+        .take(PERSONAL_ACCESS_TOKEN_PREFIX.len() + 4)
+        .collect();
     let record = state
         .store
         .create_pat(NewPat {
@@ -123,6 +138,10 @@ pub async fn revoke(state: &AppState, principal: &Principal, id: Uuid) -> AppRes
         .cache
         .remove(Namespace::Session, &pat_key(&hex::encode(digest)))
         .await?;
-    audit::record(state, Event::new("token_revoked").actor(principal.id()).target(id)).await;
+    audit::record(
+        state,
+        Event::new("token_revoked").actor(principal.id()).target(id),
+    )
+    .await;
     Ok(())
 }

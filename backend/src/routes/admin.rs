@@ -2,7 +2,7 @@ use axum::Json;
 use axum::extract::State;
 use axum::http::StatusCode;
 use axum::response::IntoResponse;
-use cairn_protocol::admin::{AuditEntry, CreateInvite, UpdateUser, UsageRow, Invite};
+use cairn_protocol::admin::{AuditEntry, CreateInvite, Invite, UpdateUser, UsageRow};
 use cairn_protocol::users::User;
 use cairn_protocol::{ErrorBody, Page};
 use utoipa_axum::router::OpenApiRouter;

@@ -1,11 +1,11 @@
+use axum::Json;
 use axum::extract::State;
 use axum::http::{HeaderMap, StatusCode};
 use axum::response::IntoResponse;
-use axum::Json;
 use cairn_protocol::ErrorBody;
 use cairn_protocol::auth::{
-    DeviceApproveRequest, DeviceCodeRequest, DeviceCodeResponse, DeviceTokenRequest,
-    LoginRequest, LogoutRequest, RefreshRequest, RegisterRequest, TokenResponse,
+    DeviceApproveRequest, DeviceCodeRequest, DeviceCodeResponse, DeviceTokenRequest, LoginRequest,
+    LogoutRequest, RefreshRequest, RegisterRequest, TokenResponse,
 };
 use cairn_protocol::users::User;
 use utoipa_axum::router::OpenApiRouter;

@@ -19,7 +19,11 @@ use crate::extract::{IdPath, JsonBody, OptionalJsonBody, QueryParams};
 pub fn router() -> OpenApiRouter<AppState> {
     OpenApiRouter::new()
         .routes(routes!(list_conversations, create_conversation))
-        .routes(routes!(get_conversation, rename_conversation, delete_conversation))
+        .routes(routes!(
+            get_conversation,
+            rename_conversation,
+            delete_conversation
+        ))
         .routes(routes!(list_messages, send_message))
 }
 
@@ -38,7 +42,13 @@ async fn list_conversations(
     QueryParams(query): QueryParams<ListQuery>,
 ) -> AppResult<Response> {
     principal.require(Permission::ReadAll)?;
-    cached(&state, principal.id(), &uri, conversations::list(&state, &principal, query)).await
+    cached(
+        &state,
+        principal.id(),
+        &uri,
+        conversations::list(&state, &principal, query),
+    )
+    .await
 }
 
 /// Start a conversation.
@@ -71,7 +81,13 @@ async fn get_conversation(
     IdPath(id): IdPath,
 ) -> AppResult<Response> {
     principal.require(Permission::ReadAll)?;
-    cached(&state, principal.id(), &uri, conversations::get(&state, &principal, id)).await
+    cached(
+        &state,
+        principal.id(),
+        &uri,
+        conversations::get(&state, &principal, id),
+    )
+    .await
 }
 
 /// Rename a conversation.
@@ -89,7 +105,9 @@ async fn rename_conversation(
     IdPath(id): IdPath,
     JsonBody(req): JsonBody<UpdateConversation>,
 ) -> AppResult<Json<Conversation>> {
-    Ok(Json(conversations::rename(&state, &principal, id, req).await?))
+    Ok(Json(
+        conversations::rename(&state, &principal, id, req).await?,
+    ))
 }
 
 /// Delete a conversation and its messages.
@@ -123,7 +141,13 @@ async fn list_messages(
     QueryParams(query): QueryParams<PageQuery>,
 ) -> AppResult<Response> {
     principal.require(Permission::ReadAll)?;
-    cached(&state, principal.id(), &uri, conversations::messages(&state, &principal, id, query)).await
+    cached(
+        &state,
+        principal.id(),
+        &uri,
+        conversations::messages(&state, &principal, id, query),
+    )
+    .await
 }
 
 /// Send a message to the assistant. Not available yet: the message is stored, and the

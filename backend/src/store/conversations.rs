@@ -4,7 +4,7 @@
 use chrono::{DateTime, Utc};
 use uuid::Uuid;
 
-use super::{sql, Db, PageRequest, Result, Store, StoreError, split_page, with_pool};
+use super::{Db, PageRequest, Result, Store, StoreError, split_page, sql, with_pool};
 
 #[derive(Clone, Debug, PartialEq, Eq, sqlx::FromRow)]
 pub struct ConversationRecord {

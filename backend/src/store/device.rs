@@ -3,7 +3,7 @@
 use chrono::{DateTime, Utc};
 use uuid::Uuid;
 
-use super::{sql, Result, Store, StoreError, with_pool};
+use super::{Result, Store, StoreError, sql, with_pool};
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum DeviceStatus {
@@ -84,7 +84,8 @@ impl Store {
     }
 
     pub async fn device_by_code(&self, device_code_hash: &[u8]) -> Result<Option<DeviceRecord>> {
-        let sql_text = format!("SELECT {DEVICE_COLUMNS} FROM device_codes WHERE device_code_hash = $1");
+        let sql_text =
+            format!("SELECT {DEVICE_COLUMNS} FROM device_codes WHERE device_code_hash = $1");
         Ok(with_pool!(self, pool => sqlx::query_as(sql(sql_text))
             .bind(device_code_hash)
             .fetch_optional(pool)

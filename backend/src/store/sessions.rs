@@ -172,7 +172,11 @@ impl Store {
     }
 
     /// Revokes every live session of a user; returns their ids (to drop cached copies).
-    pub async fn revoke_user_sessions(&self, user_id: Uuid, now: DateTime<Utc>) -> Result<Vec<Uuid>> {
+    pub async fn revoke_user_sessions(
+        &self,
+        user_id: Uuid,
+        now: DateTime<Utc>,
+    ) -> Result<Vec<Uuid>> {
         with_pool!(self, pool => {
             let mut tx = pool.begin().await?;
             let ids: Vec<(Uuid,)> = sqlx::query_as(
@@ -196,4 +200,3 @@ impl Store {
         })
     }
 }
-

@@ -4,7 +4,7 @@
 use chrono::{DateTime, Utc};
 use uuid::Uuid;
 
-use super::{sql, Result, Store, with_pool};
+use super::{Result, Store, sql, with_pool};
 
 #[derive(Clone, Debug, PartialEq, Eq, sqlx::FromRow)]
 pub struct PatRecord {
@@ -60,11 +60,14 @@ impl Store {
             "SELECT {PAT_COLUMNS} FROM personal_access_tokens \
              WHERE user_id = $1 AND revoked_at IS NULL ORDER BY created_at DESC, id DESC"
         );
-        Ok(with_pool!(self, pool => sqlx::query_as(sql(sql_text)).bind(user_id).fetch_all(pool).await)?)
+        Ok(
+            with_pool!(self, pool => sqlx::query_as(sql(sql_text)).bind(user_id).fetch_all(pool).await)?,
+        )
     }
 
     pub async fn pat_by_hash(&self, token_hash: &[u8]) -> Result<Option<PatRecord>> {
-        let sql_text = format!("SELECT {PAT_COLUMNS} FROM personal_access_tokens WHERE token_hash = $1");
+        let sql_text =
+            format!("SELECT {PAT_COLUMNS} FROM personal_access_tokens WHERE token_hash = $1");
         Ok(with_pool!(self, pool => sqlx::query_as(sql(sql_text))
             .bind(token_hash)
             .fetch_optional(pool)

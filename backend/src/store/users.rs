@@ -5,7 +5,7 @@ use cairn_protocol::users::Role;
 use chrono::{DateTime, Utc};
 use uuid::Uuid;
 
-use super::{sql, Db, PageRequest, Result, Store, StoreError, split_page, with_pool};
+use super::{Db, PageRequest, Result, Store, StoreError, split_page, sql, with_pool};
 
 #[derive(Clone, Debug, PartialEq, Eq, sqlx::FromRow)]
 pub struct UserRecord {
@@ -176,12 +176,16 @@ impl Store {
             "SELECT {USER_COLUMNS} FROM users WHERE username_key = $1 OR email_key = $1 \
              ORDER BY (username_key = $1) DESC LIMIT 1"
         );
-        Ok(with_pool!(self, pool => sqlx::query_as(sql(sql_text)).bind(&key).fetch_optional(pool).await)?)
+        Ok(
+            with_pool!(self, pool => sqlx::query_as(sql(sql_text)).bind(&key).fetch_optional(pool).await)?,
+        )
     }
 
     pub async fn user(&self, id: Uuid) -> Result<Option<UserRecord>> {
         let sql_text = format!("SELECT {USER_COLUMNS} FROM users WHERE id = $1");
-        Ok(with_pool!(self, pool => sqlx::query_as(sql(sql_text)).bind(id).fetch_optional(pool).await)?)
+        Ok(
+            with_pool!(self, pool => sqlx::query_as(sql(sql_text)).bind(id).fetch_optional(pool).await)?,
+        )
     }
 
     /// Newest accounts first.

@@ -122,7 +122,9 @@ impl TestDb {
     }
 
     pub async fn store(&self) -> Store {
-        let store = Store::connect(&self.url, self.kind, 4).await.expect("connect");
+        let store = Store::connect(&self.url, self.kind, 4)
+            .await
+            .expect("connect");
         store.migrate().await.expect("migrate");
         store
     }
@@ -182,7 +184,9 @@ impl TestRedis {
         let reachable = async {
             let client = redis::Client::open(url.as_str())?;
             let mut connection = client.get_multiplexed_async_connection().await?;
-            redis::cmd("PING").query_async::<String>(&mut connection).await
+            redis::cmd("PING")
+                .query_async::<String>(&mut connection)
+                .await
         };
         match tokio::time::timeout(Duration::from_secs(5), reachable).await {
             Ok(Ok(_)) => Some(TestRedis {
@@ -280,9 +284,13 @@ impl TestServer {
             .expect("bind");
         let base = format!("http://{}", listener.local_addr().expect("address"));
         let (tx, rx) = tokio::sync::oneshot::channel::<()>();
-        let task = tokio::spawn(cairn_server::server::serve_on(listener, state.clone(), async {
-            let _ = rx.await;
-        }));
+        let task = tokio::spawn(cairn_server::server::serve_on(
+            listener,
+            state.clone(),
+            async {
+                let _ = rx.await;
+            },
+        ));
         TestServer {
             base,
             client: reqwest::Client::builder()
