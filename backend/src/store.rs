@@ -72,7 +72,14 @@ impl From<sqlx::Error> for StoreError {
 #[derive(Clone)]
 pub(crate) enum Db {
     Postgres(PgPool),
-    Sqlite(SqlitePool),
+    /// SQLite has one writer at a time. Writes go through a pool of one connection, so they
+    /// queue in order in the pool instead of spinning in SQLite's busy handler (which made
+    /// write latency's tail hundreds of milliseconds under load); reads use the other pool
+    /// and, with WAL, never wait for the writer.
+    Sqlite {
+        read: SqlitePool,
+        write: SqlitePool,
+    },
 }
 
 /// The database, cheap to clone (a pool handle).
@@ -81,16 +88,27 @@ pub struct Store {
     pub(crate) db: Db,
 }
 
-/// Runs the same generic sqlx code on whichever pool the store has.
+/// Runs the same generic sqlx code on whichever pool the store has (for reads).
 macro_rules! with_pool {
     ($store:expr, $pool:ident => $body:expr) => {
         match &$store.db {
             $crate::store::Db::Postgres($pool) => $body,
-            $crate::store::Db::Sqlite($pool) => $body,
+            $crate::store::Db::Sqlite { read: $pool, .. } => $body,
         }
     };
 }
 pub(crate) use with_pool;
+
+/// Like `with_pool!`, for statements that write (SQLite: the single writer connection).
+macro_rules! with_writer {
+    ($store:expr, $pool:ident => $body:expr) => {
+        match &$store.db {
+            $crate::store::Db::Postgres($pool) => $body,
+            $crate::store::Db::Sqlite { write: $pool, .. } => $body,
+        }
+    };
+}
+pub(crate) use with_writer;
 
 static POSTGRES_MIGRATIONS: sqlx::migrate::Migrator = sqlx::migrate!("../migrations/postgres");
 static SQLITE_MIGRATIONS: sqlx::migrate::Migrator = sqlx::migrate!("../migrations/sqlite");
@@ -133,14 +151,21 @@ impl Store {
                 if let Some(path) = sqlite_path(url) {
                     create_parent_dir(&path)?;
                 }
-                let pool = SqlitePoolOptions::new()
+                let write = SqlitePoolOptions::new()
+                    .max_connections(1)
+                    .min_connections(1)
+                    .acquire_timeout(Duration::from_secs(10))
+                    .connect_with(options.clone())
+                    .await
+                    .map_err(unavailable)?;
+                let read = SqlitePoolOptions::new()
                     .max_connections(max_connections)
                     .min_connections(1)
                     .acquire_timeout(Duration::from_secs(5))
-                    .connect_with(options)
+                    .connect_with(options.read_only(true))
                     .await
                     .map_err(unavailable)?;
-                Db::Sqlite(pool)
+                Db::Sqlite { read, write }
             }
         };
         let store = Store { db };
@@ -151,7 +176,7 @@ impl Store {
     pub fn kind(&self) -> DatabaseKind {
         match self.db {
             Db::Postgres(_) => DatabaseKind::Postgres,
-            Db::Sqlite(_) => DatabaseKind::Sqlite,
+            Db::Sqlite { .. } => DatabaseKind::Sqlite,
         }
     }
 
@@ -159,7 +184,7 @@ impl Store {
     pub async fn migrate(&self) -> Result<()> {
         let result = match &self.db {
             Db::Postgres(pool) => POSTGRES_MIGRATIONS.run(pool).await,
-            Db::Sqlite(pool) => SQLITE_MIGRATIONS.run(pool).await,
+            Db::Sqlite { write, .. } => SQLITE_MIGRATIONS.run(write).await,
         };
         result.map_err(|e| StoreError::Migration(e.to_string()))
     }
@@ -171,16 +196,35 @@ impl Store {
         Ok(())
     }
 
+    /// Connections of the pool(s): for SQLite, the readers plus the one writer.
     pub fn pool_stats(&self) -> PoolStats {
-        with_pool!(self, pool => PoolStats {
-            size: pool.size(),
-            idle: u32::try_from(pool.num_idle()).unwrap_or(u32::MAX),
-            max: pool.options().get_max_connections(),
-        })
+        let stats = |size: u32, idle: usize, max: u32| PoolStats {
+            size,
+            idle: u32::try_from(idle).unwrap_or(u32::MAX),
+            max,
+        };
+        match &self.db {
+            Db::Postgres(pool) => stats(
+                pool.size(),
+                pool.num_idle(),
+                pool.options().get_max_connections(),
+            ),
+            Db::Sqlite { read, write } => stats(
+                read.size() + write.size(),
+                read.num_idle() + write.num_idle(),
+                read.options().get_max_connections() + 1,
+            ),
+        }
     }
 
     pub async fn close(&self) {
-        with_pool!(self, pool => pool.close().await)
+        match &self.db {
+            Db::Postgres(pool) => pool.close().await,
+            Db::Sqlite { read, write } => {
+                read.close().await;
+                write.close().await;
+            }
+        }
     }
 }
 

@@ -823,7 +823,7 @@ async fn migrations_are_idempotent_and_the_pool_reports(db: TestDb) {
     store.migrate().await.unwrap();
     store.ping().await.unwrap();
     let stats = store.pool_stats();
-    assert!(stats.size >= 1 && stats.max == 4, "{stats:?}");
+    assert!(stats.size >= 1 && (4..=5).contains(&stats.max), "{stats:?}");
 }
 
 both_databases!(

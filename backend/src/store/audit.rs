@@ -4,7 +4,7 @@ use chrono::{DateTime, Utc};
 use serde_json::Value;
 use uuid::Uuid;
 
-use super::{PageRequest, Result, Store, split_page, with_pool};
+use super::{PageRequest, Result, Store, split_page, with_pool, with_writer};
 
 #[derive(Clone, Debug, PartialEq, sqlx::FromRow)]
 pub struct AuditRecord {
@@ -28,7 +28,7 @@ pub struct AuditEvent {
 
 impl Store {
     pub async fn record_audit(&self, event: &AuditEvent, at: DateTime<Utc>) -> Result<()> {
-        with_pool!(self, pool => sqlx::query(
+        with_writer!(self, pool => sqlx::query(
             "INSERT INTO audit_log (at, actor_id, action, target, ip, detail) \
              VALUES ($1, $2, $3, $4, $5, $6)",
         )

@@ -4,7 +4,7 @@
 use chrono::{DateTime, Utc};
 use uuid::Uuid;
 
-use super::{Db, PageRequest, Result, Store, StoreError, split_page, sql, with_pool};
+use super::{Db, PageRequest, Result, Store, StoreError, split_page, sql, with_pool, with_writer};
 
 #[derive(Clone, Debug, PartialEq, Eq, sqlx::FromRow)]
 pub struct ConversationRecord {
@@ -59,7 +59,7 @@ impl Store {
             "INSERT INTO conversations (id, user_id, title, created_at, updated_at) \
              VALUES ($1, $2, $3, $4, $4) RETURNING {CONVERSATION_COLUMNS}"
         );
-        Ok(with_pool!(self, pool => sqlx::query_as(sql(sql_text))
+        Ok(with_writer!(self, pool => sqlx::query_as(sql(sql_text))
             .bind(id)
             .bind(owner)
             .bind(title)
@@ -118,7 +118,7 @@ impl Store {
                     .fetch_all(pool)
                     .await?
             }
-            Db::Sqlite(pool) => {
+            Db::Sqlite { read: pool, .. } => {
                 let query = words
                     .iter()
                     .map(|w| format!("\"{}\"", w.replace('"', "\"\"")))
@@ -169,7 +169,7 @@ impl Store {
             "UPDATE conversations SET title = $3, updated_at = $4 \
              WHERE id = $1 AND user_id = $2 RETURNING {CONVERSATION_COLUMNS}"
         );
-        Ok(with_pool!(self, pool => sqlx::query_as(sql(sql_text))
+        Ok(with_writer!(self, pool => sqlx::query_as(sql(sql_text))
             .bind(id)
             .bind(owner)
             .bind(title)
@@ -180,7 +180,7 @@ impl Store {
 
     /// Deletes a conversation with its messages; false when the owner has no such one.
     pub async fn delete_conversation(&self, owner: Uuid, id: Uuid) -> Result<bool> {
-        let done = with_pool!(self, pool => sqlx::query(
+        let done = with_writer!(self, pool => sqlx::query(
             "DELETE FROM conversations WHERE id = $1 AND user_id = $2",
         )
         .bind(id)
@@ -201,7 +201,7 @@ impl Store {
              WHERE EXISTS (SELECT 1 FROM conversations WHERE id = $2 AND user_id = $3) \
              RETURNING {MESSAGE_COLUMNS}"
         );
-        with_pool!(self, pool => {
+        with_writer!(self, pool => {
             let mut tx = pool.begin().await?;
             let message: Option<MessageRecord> = sqlx::query_as(sql(sql_text))
                 .bind(new.id)

@@ -3,7 +3,7 @@
 use chrono::{DateTime, Utc};
 use uuid::Uuid;
 
-use super::{Result, Store, StoreError, sql, with_pool};
+use super::{Result, Store, StoreError, sql, with_pool, with_writer};
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum DeviceStatus {
@@ -66,7 +66,7 @@ const DEVICE_COLUMNS: &str = "id, user_code, client_name, status, user_id, inter
 
 impl Store {
     pub async fn create_device(&self, new: NewDevice<'_>) -> Result<()> {
-        with_pool!(self, pool => sqlx::query(
+        with_writer!(self, pool => sqlx::query(
             "INSERT INTO device_codes (id, device_code_hash, user_code, client_name, status, \
              interval_secs, created_at, expires_at) VALUES ($1, $2, $3, $4, 'pending', $5, $6, $7)",
         )
@@ -99,7 +99,7 @@ impl Store {
         now: DateTime<Utc>,
         interval_secs: i32,
     ) -> Result<()> {
-        with_pool!(self, pool => sqlx::query(
+        with_writer!(self, pool => sqlx::query(
             "UPDATE device_codes SET last_polled_at = $2, interval_secs = $3 WHERE id = $1",
         )
         .bind(id)
@@ -125,7 +125,7 @@ impl Store {
         } else {
             DeviceStatus::Denied
         };
-        let done = with_pool!(self, pool => sqlx::query(
+        let done = with_writer!(self, pool => sqlx::query(
             "UPDATE device_codes SET status = $3, user_id = $4 \
              WHERE user_code = $1 AND status = 'pending' AND expires_at > $2",
         )
@@ -142,7 +142,7 @@ impl Store {
     /// Takes an approved request's grant, once: the approving user's id, or `None` if it was
     /// not (or no longer) approved.
     pub async fn consume_device(&self, id: Uuid) -> Result<Option<Uuid>> {
-        let row: Option<(Option<Uuid>,)> = with_pool!(self, pool => sqlx::query_as(
+        let row: Option<(Option<Uuid>,)> = with_writer!(self, pool => sqlx::query_as(
             "UPDATE device_codes SET status = 'consumed' WHERE id = $1 AND status = 'approved' \
              RETURNING user_id",
         )
@@ -155,7 +155,7 @@ impl Store {
     /// Drops requests that expired more than a day ago.
     pub async fn purge_devices(&self, now: DateTime<Utc>) -> Result<u64> {
         let cutoff = now - chrono::Duration::days(1);
-        let done = with_pool!(self, pool => sqlx::query("DELETE FROM device_codes WHERE expires_at < $1")
+        let done = with_writer!(self, pool => sqlx::query("DELETE FROM device_codes WHERE expires_at < $1")
             .bind(cutoff)
             .execute(pool)
             .await

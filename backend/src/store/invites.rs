@@ -3,7 +3,7 @@
 use chrono::{DateTime, Utc};
 use uuid::Uuid;
 
-use super::{Result, Store, with_pool};
+use super::{Result, Store, with_writer};
 
 impl Store {
     pub async fn create_invite(
@@ -14,7 +14,7 @@ impl Store {
         now: DateTime<Utc>,
         expires_at: DateTime<Utc>,
     ) -> Result<()> {
-        with_pool!(self, pool => sqlx::query(
+        with_writer!(self, pool => sqlx::query(
             "INSERT INTO invites (id, code_hash, created_by, created_at, expires_at) \
              VALUES ($1, $2, $3, $4, $5)",
         )

@@ -5,7 +5,7 @@
 use chrono::{DateTime, Utc};
 use uuid::Uuid;
 
-use super::{Result, Store, with_pool};
+use super::{Result, Store, with_pool, with_writer};
 
 /// One INSERT for both pools and for a pool or a transaction (a macro: sqlx's executor
 /// bounds spelled out generically would say less than this).
@@ -68,7 +68,7 @@ impl Store {
         client: Option<&str>,
         token: NewRefreshToken<'_>,
     ) -> Result<()> {
-        with_pool!(self, pool => {
+        with_writer!(self, pool => {
             let mut tx = pool.begin().await?;
             sqlx::query(
                 "INSERT INTO sessions (id, user_id, client, created_at) VALUES ($1, $2, $3, $4)",
@@ -86,7 +86,7 @@ impl Store {
     }
 
     pub async fn add_refresh_token(&self, token: NewRefreshToken<'_>) -> Result<()> {
-        Ok(with_pool!(self, pool => insert_refresh!(pool, &token))?)
+        Ok(with_writer!(self, pool => insert_refresh!(pool, &token))?)
     }
 
     /// Marks a live refresh token used, atomically (one UPDATE: of two concurrent refreshes
@@ -96,7 +96,7 @@ impl Store {
         token_hash: &[u8],
         now: DateTime<Utc>,
     ) -> Result<RefreshClaim> {
-        let claimed: Option<(Uuid, Uuid)> = with_pool!(self, pool => sqlx::query_as(
+        let claimed: Option<(Uuid, Uuid)> = with_writer!(self, pool => sqlx::query_as(
             "UPDATE refresh_tokens SET used_at = $2 \
              WHERE token_hash = $1 AND used_at IS NULL AND revoked_at IS NULL \
              AND expires_at > $2 RETURNING family_id, user_id",
@@ -148,7 +148,7 @@ impl Store {
 
     /// Revokes a session and every refresh token of its family; true when it was live.
     pub async fn revoke_session(&self, id: Uuid, now: DateTime<Utc>) -> Result<bool> {
-        with_pool!(self, pool => {
+        with_writer!(self, pool => {
             let mut tx = pool.begin().await?;
             let done = sqlx::query(
                 "UPDATE sessions SET revoked_at = $2 WHERE id = $1 AND revoked_at IS NULL",
@@ -177,7 +177,7 @@ impl Store {
         user_id: Uuid,
         now: DateTime<Utc>,
     ) -> Result<Vec<Uuid>> {
-        with_pool!(self, pool => {
+        with_writer!(self, pool => {
             let mut tx = pool.begin().await?;
             let ids: Vec<(Uuid,)> = sqlx::query_as(
                 "UPDATE sessions SET revoked_at = $2 WHERE user_id = $1 AND revoked_at IS NULL \

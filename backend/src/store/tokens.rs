@@ -4,7 +4,7 @@
 use chrono::{DateTime, Utc};
 use uuid::Uuid;
 
-use super::{Result, Store, sql, with_pool};
+use super::{Result, Store, sql, with_pool, with_writer};
 
 #[derive(Clone, Debug, PartialEq, Eq, sqlx::FromRow)]
 pub struct PatRecord {
@@ -41,7 +41,7 @@ impl Store {
              (id, user_id, name, token_hash, prefix, scopes, created_at, expires_at) \
              VALUES ($1, $2, $3, $4, $5, $6, $7, $8) RETURNING {PAT_COLUMNS}"
         );
-        Ok(with_pool!(self, pool => sqlx::query_as(sql(sql_text))
+        Ok(with_writer!(self, pool => sqlx::query_as(sql(sql_text))
             .bind(new.id)
             .bind(new.user_id)
             .bind(new.name)
@@ -82,7 +82,7 @@ impl Store {
         id: Uuid,
         now: DateTime<Utc>,
     ) -> Result<Option<Vec<u8>>> {
-        let row: Option<(Vec<u8>,)> = with_pool!(self, pool => sqlx::query_as(
+        let row: Option<(Vec<u8>,)> = with_writer!(self, pool => sqlx::query_as(
             "UPDATE personal_access_tokens SET revoked_at = $3 \
              WHERE id = $1 AND user_id = $2 AND revoked_at IS NULL RETURNING token_hash",
         )
@@ -95,7 +95,7 @@ impl Store {
     }
 
     pub async fn touch_pat(&self, id: Uuid, now: DateTime<Utc>) -> Result<()> {
-        with_pool!(self, pool => sqlx::query(
+        with_writer!(self, pool => sqlx::query(
             "UPDATE personal_access_tokens SET last_used_at = $2 WHERE id = $1",
         )
         .bind(id)

@@ -4,7 +4,7 @@ use cairn_protocol::admin::UsageRow;
 use chrono::{DateTime, Utc};
 use uuid::Uuid;
 
-use super::{Result, Store, with_pool};
+use super::{Result, Store, with_pool, with_writer};
 
 #[derive(Clone, Debug)]
 pub struct UsageRecord<'a> {
@@ -29,7 +29,7 @@ struct UsageSum {
 
 impl Store {
     pub async fn record_usage(&self, usage: &UsageRecord<'_>) -> Result<()> {
-        with_pool!(self, pool => sqlx::query(
+        with_writer!(self, pool => sqlx::query(
             "INSERT INTO usage (user_id, token_id, provider, model, tokens_in, tokens_out, \
              latency_ms, created_at) VALUES ($1, $2, $3, $4, $5, $6, $7, $8)",
         )

@@ -5,7 +5,7 @@ use cairn_protocol::users::Role;
 use chrono::{DateTime, Utc};
 use uuid::Uuid;
 
-use super::{Db, PageRequest, Result, Store, StoreError, split_page, sql, with_pool};
+use super::{Db, PageRequest, Result, Store, StoreError, split_page, sql, with_pool, with_writer};
 
 #[derive(Clone, Debug, PartialEq, Eq, sqlx::FromRow)]
 pub struct UserRecord {
@@ -84,10 +84,10 @@ impl Store {
              role, active, created_at, updated_at) \
              VALUES ($1, $2, $3, $4, $5, $6, $7, TRUE, $8, $8) RETURNING {USER_COLUMNS}"
         );
-        with_pool!(self, pool => {
+        with_writer!(self, pool => {
             let mut tx = match &self.db {
                 Db::Postgres(_) => pool.begin().await?,
-                Db::Sqlite(_) => pool.begin_with("BEGIN IMMEDIATE").await?,
+                Db::Sqlite { .. } => pool.begin_with("BEGIN IMMEDIATE").await?,
             };
             if matches!(self.db, Db::Postgres(_)) {
                 sqlx::query("SELECT pg_advisory_xact_lock(72620001)")
@@ -214,7 +214,7 @@ impl Store {
             "UPDATE users SET role = COALESCE($2, role), active = COALESCE($3, active), \
              updated_at = $4 WHERE id = $1 RETURNING {USER_COLUMNS}"
         );
-        Ok(with_pool!(self, pool => sqlx::query_as(sql(sql_text))
+        Ok(with_writer!(self, pool => sqlx::query_as(sql(sql_text))
             .bind(id)
             .bind(role.map(Role::as_str))
             .bind(active)
@@ -233,7 +233,7 @@ impl Store {
     }
 
     pub async fn record_login(&self, id: Uuid, now: DateTime<Utc>) -> Result<()> {
-        with_pool!(self, pool => sqlx::query("UPDATE users SET last_login_at = $2 WHERE id = $1")
+        with_writer!(self, pool => sqlx::query("UPDATE users SET last_login_at = $2 WHERE id = $1")
             .bind(id)
             .bind(now)
             .execute(pool)
