@@ -175,19 +175,51 @@ impl Cache {
         Ok(())
     }
 
+    /// Several entries of one namespace in one round trip (Redis `MGET`); misses are `None`.
+    pub async fn get_many(&self, namespace: Namespace, keys: &[&str]) -> Vec<Option<Bytes>> {
+        match &self.backend {
+            Backend::Memory(m) => keys.iter().map(|k| m.of(namespace).get(*k)).collect(),
+            Backend::Redis { connection, prefix } => {
+                let full: Vec<String> = keys
+                    .iter()
+                    .map(|k| format!("{prefix}{}{k}", namespace.prefix()))
+                    .collect();
+                let got: redis::RedisResult<Vec<Option<Vec<u8>>>> = redis::cmd("MGET")
+                    .arg(&full)
+                    .query_async(&mut connection.clone())
+                    .await;
+                match got {
+                    Ok(values) if values.len() == keys.len() => {
+                        values.into_iter().map(|v| v.map(Bytes::from)).collect()
+                    }
+                    Ok(_) => vec![None; keys.len()],
+                    Err(e) => {
+                        tracing::warn!(error = %e, "cache read failed; treating it as a miss");
+                        vec![None; keys.len()]
+                    }
+                }
+            }
+        }
+    }
+
+    /// A JSON cache entry as `T`; an unreadable one is a miss.
+    pub fn decode<T: DeserializeOwned>(bytes: Option<Bytes>) -> Option<T> {
+        let bytes = bytes?;
+        match serde_json::from_slice(&bytes) {
+            Ok(value) => Some(value),
+            Err(e) => {
+                tracing::warn!(error = %e, "unreadable cache entry; ignoring it");
+                None
+            }
+        }
+    }
+
     pub async fn get_json<T: DeserializeOwned>(
         &self,
         namespace: Namespace,
         key: &str,
     ) -> Option<T> {
-        let bytes = self.get(namespace, key).await?;
-        match serde_json::from_slice(&bytes) {
-            Ok(value) => Some(value),
-            Err(e) => {
-                tracing::warn!(error = %e, key, "unreadable cache entry; ignoring it");
-                None
-            }
-        }
+        Cache::decode(self.get(namespace, key).await)
     }
 
     pub async fn put_json<T: Serialize>(&self, namespace: Namespace, key: &str, value: &T) {
@@ -225,8 +257,10 @@ impl Cache {
         }
         match &self.backend {
             Backend::Memory(m) => {
-                let next = m.generations.get(&user).unwrap_or(0) + 1;
-                m.generations.insert(user, next);
+                // Atomic per key: two concurrent writes must not both land on the same value.
+                m.generations
+                    .entry(user)
+                    .and_upsert_with(|old| old.map_or(1, |e| e.into_value().wrapping_add(1)));
             }
             Backend::Redis { connection, prefix } => {
                 let key = format!("{prefix}g:{user}");

@@ -102,6 +102,8 @@ pub async fn not_found() -> AppError {
 }
 
 pub async fn method_not_allowed() -> AppError {
+    metrics::counter!("http_requests_total", "method" => "any", "route" => "unmatched", "status" => "405")
+        .increment(1);
     AppError::MethodNotAllowed
 }
 

@@ -18,7 +18,7 @@ use uuid::Uuid;
 use super::jwt::JwtError;
 use super::{Permission, grants, role_grants, secrets};
 use crate::app::AppState;
-use crate::cache::Namespace;
+use crate::cache::{Cache, Namespace};
 use crate::error::{AppError, AppResult};
 use crate::limits::{Decision, Kind};
 use crate::store::{self, UserRecord};
@@ -159,12 +159,17 @@ async fn authenticate_jwt(state: &AppState, token: &str) -> AppResult<Principal>
         },
         JwtError::Invalid => AppError::invalid_token("the access token is invalid"),
     })?;
+    // The session and the account in one cache round trip.
     let key = session_key(claims.sid);
-    let session = match state
+    let account_key = user_key(claims.sub);
+    let mut cached = state
         .cache
-        .get_json::<CachedSession>(Namespace::Session, &key)
+        .get_many(Namespace::Session, &[&key, &account_key])
         .await
-    {
+        .into_iter();
+    let cached_session = Cache::decode::<CachedSession>(cached.next().flatten());
+    let cached_user = Cache::decode::<User>(cached.next().flatten());
+    let session = match cached_session {
         Some(session) => session,
         None => {
             let record = state.store.session(claims.sid).await?;
@@ -188,7 +193,10 @@ async fn authenticate_jwt(state: &AppState, token: &str) -> AppResult<Principal>
     if session.user_id != claims.sub {
         return Err(AppError::invalid_token("the access token is invalid"));
     }
-    let user = active_user(state, claims.sub).await?;
+    let user = match cached_user {
+        Some(user) => require_active(user)?,
+        None => active_user(state, claims.sub).await?,
+    };
     Ok(Principal {
         user,
         credential: Credential::Session {
@@ -281,6 +289,10 @@ async fn active_user(state: &AppState, id: Uuid) -> AppResult<User> {
             user
         }
     };
+    require_active(user)
+}
+
+fn require_active(user: User) -> AppResult<User> {
     if !user.active {
         return Err(AppError::Unauthorized {
             code: "account_disabled",
