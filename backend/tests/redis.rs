@@ -42,11 +42,11 @@ async fn two_replicas_enforce_one_limit(db: TestDb) {
     let (a, b, _dirs) = replicas(&db, &redis, |s| {
         s.rate_limits.api = Some(Rate {
             burst: 4,
-            period: Duration::from_secs(60),
+            period: Duration::from_secs(600),
         });
         s.rate_limits.login_ip = Some(Rate {
             burst: 6,
-            period: Duration::from_secs(60),
+            period: Duration::from_secs(600),
         });
     })
     .await;

@@ -475,9 +475,15 @@ async fn malformed_and_oversized_bodies_are_refused_cleanly(db: TestDb) {
     let app = TestApp::new(db).await;
     let server = TestServer::start(app.state.clone()).await;
     let ada = server.user("ada").await;
+    // Its own client without connection reuse: after a 413 the server closes the connection
+    // (the rest of the body is never read), and a pooled connection could be reused just
+    // as it closes.
+    let fresh = reqwest::Client::builder()
+        .pool_max_idle_per_host(0)
+        .build()
+        .unwrap();
     let raw = |method: &str, path: &str, content_type: Option<&str>, body: Vec<u8>| {
-        let mut request = server
-            .client
+        let mut request = fresh
             .request(
                 reqwest::Method::from_bytes(method.as_bytes()).unwrap(),
                 server.url(path),
@@ -646,11 +652,11 @@ async fn login_brute_force_is_rate_limited(db: TestDb) {
         s.trust_proxy = true;
         s.rate_limits.login_ip = Some(Rate {
             burst: 5,
-            period: Duration::from_secs(60),
+            period: Duration::from_secs(600),
         });
         s.rate_limits.login_account = Some(Rate {
             burst: 3,
-            period: Duration::from_secs(60),
+            period: Duration::from_secs(600),
         });
     })
     .await;
@@ -707,7 +713,7 @@ async fn the_api_limit_is_per_user_with_headers(db: TestDb) {
     let app = TestApp::with(db, |s| {
         s.rate_limits.api = Some(Rate {
             burst: 3,
-            period: Duration::from_secs(60),
+            period: Duration::from_secs(600),
         });
     })
     .await;
@@ -730,7 +736,102 @@ async fn the_api_limit_is_per_user_with_headers(db: TestDb) {
     server.stop().await;
 }
 
+async fn a_deactivated_account_is_locked_out_everywhere(db: TestDb) {
+    let app = TestApp::new(db).await;
+    let server = TestServer::start(app.state.clone()).await;
+    let admin = server.user("root").await;
+    server.register("ada").await;
+    let session = server.login("ada").await;
+    let ada = session["access_token"].as_str().unwrap().to_string();
+    let (_, pat) = server
+        .post("/api/v1/tokens", Some(&ada), json!({"name": "cli"}))
+        .await;
+    let pat = pat["token"].as_str().unwrap().to_string();
+    let (_, c) = server
+        .post("/api/v1/conversations", Some(&ada), json!({"title": "t"}))
+        .await;
+    let id = c["id"].as_str().unwrap().to_string();
+    // a device request ada approved before she was deactivated
+    let (_, device) = server
+        .post("/api/v1/auth/device/code", None, json!({}))
+        .await;
+    server
+        .post(
+            "/api/v1/auth/device/approve",
+            Some(&ada),
+            json!({"user_code": device["user_code"]}),
+        )
+        .await;
+    let (_, me) = server.get("/api/v1/me", &ada).await;
+    let ada_id = me["id"].as_str().unwrap().to_string();
+    let (status, _) = server
+        .call(
+            "PATCH",
+            &format!("/api/v1/admin/users/{ada_id}"),
+            Some(&admin),
+            Some(json!({"active": false})),
+        )
+        .await;
+    assert_eq!(status, 200);
+
+    let routes: Vec<(&str, String, Option<Value>)> = vec![
+        ("GET", "/api/v1/me".into(), None),
+        ("GET", "/api/v1/conversations".into(), None),
+        ("GET", format!("/api/v1/conversations/{id}"), None),
+        ("POST", "/api/v1/conversations".into(), Some(json!({}))),
+        ("GET", "/api/v1/tokens".into(), None),
+        (
+            "POST",
+            "/api/v1/tokens".into(),
+            Some(json!({"name": "again"})),
+        ),
+        (
+            "POST",
+            "/api/v1/analyze".into(),
+            Some(json!({"language": "python", "code": ""})),
+        ),
+    ];
+    for credential in [&ada, &pat] {
+        for (method, path, body) in &routes {
+            let (status, response) = server
+                .call(method, path, Some(credential), body.clone())
+                .await;
+            assert_eq!(status, 401, "{method} {path}: {response}");
+            assert_clean_error(&response);
+        }
+    }
+    let (status, _) = server
+        .post(
+            "/api/v1/auth/refresh",
+            None,
+            json!({"refresh_token": session["refresh_token"]}),
+        )
+        .await;
+    assert_eq!(status, 401);
+    let (status, body) = server
+        .post(
+            "/api/v1/auth/login",
+            None,
+            json!({"login": "ada", "password": PASSWORD}),
+        )
+        .await;
+    assert_eq!(
+        (status, body["error"]["code"].as_str()),
+        (401, Some("account_disabled"))
+    );
+    let (_, body) = server
+        .post(
+            "/api/v1/auth/device/token",
+            None,
+            json!({"device_code": device["device_code"]}),
+        )
+        .await;
+    assert_eq!(body["error"]["code"], "access_denied");
+    server.stop().await;
+}
+
 both_databases!(
+    a_deactivated_account_is_locked_out_everywhere,
     forged_and_stale_access_tokens_are_refused,
     a_reused_refresh_token_signs_the_session_out,
     another_users_objects_are_404_on_every_route,
