@@ -34,18 +34,16 @@ impl<T: DeserializeOwned> FromRequest<AppState> for OptionalJsonBody<T> {
     type Rejection = AppError;
 
     async fn from_request(req: Request, state: &AppState) -> Result<Self, AppError> {
-        let has_body = req
-            .headers()
-            .get(axum::http::header::CONTENT_LENGTH)
-            .is_none_or(|len| len != "0");
-        if !has_body || !req.headers().contains_key(CONTENT_TYPE) {
+        // No content type: fine when there is no body either.
+        if !req.headers().contains_key(CONTENT_TYPE) {
             let bytes = Bytes::from_request(req, state)
                 .await
                 .map_err(|e| body_error(e.status(), state))?;
-            if bytes.iter().all(u8::is_ascii_whitespace) {
-                return Ok(OptionalJsonBody(None));
-            }
-            return Err(AppError::UnsupportedMediaType);
+            return if bytes.iter().all(u8::is_ascii_whitespace) {
+                Ok(OptionalJsonBody(None))
+            } else {
+                Err(AppError::UnsupportedMediaType)
+            };
         }
         let bytes = body_bytes(req, state).await?;
         if bytes.iter().all(u8::is_ascii_whitespace) {
