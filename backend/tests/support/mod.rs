@@ -11,7 +11,6 @@
 
 use std::io::Write;
 use std::net::SocketAddr;
-use std::sync::OnceLock;
 use std::time::Duration;
 
 use cairn_server::config::{DatabaseKind, Rate, RateLimits};
@@ -46,18 +45,19 @@ fn services_required() -> bool {
 /// Says once per test binary that a service is missing — on the real standard error, past
 /// the test harness's capture, so `cargo test` shows it — or fails when services are
 /// required.
-fn skip(service: &str, url: &str, error: &str) {
+fn skip(service: &str, variable: &str, url: &str, error: &str) {
     if services_required() {
         panic!("CAIRN_REQUIRE_SERVICES=1 but there is no {service} at {url}: {error}");
     }
-    static SAID: OnceLock<()> = OnceLock::new();
-    SAID.get_or_init(|| {
+    static SAID: std::sync::Mutex<Vec<String>> = std::sync::Mutex::new(Vec::new());
+    let mut said = SAID.lock().unwrap_or_else(|e| e.into_inner());
+    if !said.iter().any(|s| s == service) {
+        said.push(service.to_string());
         let _ = writeln!(
             std::io::stderr(),
-            "skipped: no {service} at {url} ({error}); set CAIRN_TEST_{}_URL or start it",
-            service.to_uppercase()
+            "skipped: no {service} at {url} ({error}); set {variable} or start it"
         );
-    });
+    }
 }
 
 pub fn random_suffix() -> String {
@@ -98,11 +98,21 @@ impl TestDb {
         let mut admin = match connect {
             Ok(Ok(connection)) => connection,
             Ok(Err(e)) => {
-                skip("PostgreSQL", &admin_url, &e.to_string());
+                skip(
+                    "PostgreSQL",
+                    "CAIRN_TEST_POSTGRES_URL",
+                    &admin_url,
+                    &e.to_string(),
+                );
                 return None;
             }
             Err(_) => {
-                skip("PostgreSQL", &admin_url, "timed out");
+                skip(
+                    "PostgreSQL",
+                    "CAIRN_TEST_POSTGRES_URL",
+                    &admin_url,
+                    "timed out",
+                );
                 return None;
             }
         };
@@ -194,11 +204,11 @@ impl TestRedis {
                 prefix: format!("cairn_test_{}:", random_suffix()),
             }),
             Ok(Err(e)) => {
-                skip("Redis", &url, &e.to_string());
+                skip("Redis", "CAIRN_TEST_REDIS_URL", &url, &e.to_string());
                 None
             }
             Err(_) => {
-                skip("Redis", &url, "timed out");
+                skip("Redis", "CAIRN_TEST_REDIS_URL", &url, "timed out");
                 None
             }
         }
