@@ -44,17 +44,21 @@ pub async fn serve_on(
     served
 }
 
-/// Every minute: forget idle rate-limit keys; every hour: drop long-expired device codes.
+/// Every minute: forget idle rate-limit keys; every hour: drop long-expired device codes
+/// and refresh tokens.
 async fn housekeeping(state: AppState) {
     let mut tick = tokio::time::interval(Duration::from_secs(60));
     let mut minutes = 0u64;
     loop {
         tick.tick().await;
         state.limits.sweep();
-        if minutes.is_multiple_of(60)
-            && let Err(e) = state.store.purge_devices(store::now()).await
-        {
-            tracing::warn!(error = %e, "purging expired device codes failed");
+        if minutes.is_multiple_of(60) {
+            if let Err(e) = state.store.purge_devices(store::now()).await {
+                tracing::warn!(error = %e, "purging expired device codes failed");
+            }
+            if let Err(e) = state.store.purge_expired_sessions(store::now()).await {
+                tracing::warn!(error = %e, "purging expired refresh tokens failed");
+            }
         }
         minutes += 1;
     }

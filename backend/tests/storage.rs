@@ -334,6 +334,41 @@ async fn expired_refresh_tokens_and_revoked_sessions_do_not_refresh(db: TestDb) 
     );
 }
 
+async fn long_expired_refresh_tokens_and_their_sessions_are_purged(db: TestDb) {
+    let store = db.store().await;
+    let owner = user(&store, "ada").await;
+    let (old, live) = (Uuid::now_v7(), Uuid::now_v7());
+    let long_ago = store::now() - Duration::days(40);
+    store
+        .create_session(
+            None,
+            NewRefreshToken {
+                id: Uuid::now_v7(),
+                family_id: old,
+                user_id: owner.id,
+                token_hash: b"old",
+                now: long_ago,
+                expires_at: long_ago + Duration::days(30),
+            },
+        )
+        .await
+        .unwrap();
+    store
+        .create_session(None, refresh(live, owner.id, b"live", Duration::days(1)))
+        .await
+        .unwrap();
+    assert_eq!(store.purge_expired_sessions(store::now()).await.unwrap(), 1);
+    assert!(store.session(old).await.unwrap().is_none());
+    assert!(store.session(live).await.unwrap().is_some());
+    assert!(matches!(
+        store
+            .claim_refresh_token(b"live", store::now())
+            .await
+            .unwrap(),
+        RefreshClaim::Claimed { .. }
+    ));
+}
+
 async fn personal_access_tokens_are_owner_scoped(db: TestDb) {
     let store = db.store().await;
     let ada = user(&store, "ada").await;
@@ -833,6 +868,7 @@ both_databases!(
     invitations_are_needed_after_the_first_account_and_work_once,
     refresh_token_reuse_revokes_the_family,
     expired_refresh_tokens_and_revoked_sessions_do_not_refresh,
+    long_expired_refresh_tokens_and_their_sessions_are_purged,
     personal_access_tokens_are_owner_scoped,
     device_codes_are_decided_once_and_consumed_once,
     conversations_page_newest_first_and_stay_with_their_owner,

@@ -200,3 +200,28 @@ impl Store {
         })
     }
 }
+
+impl Store {
+    /// Drops refresh tokens that expired more than a day ago, and sessions left with none
+    /// (their access tokens expired long before); returns how many tokens went.
+    pub async fn purge_expired_sessions(&self, now: DateTime<Utc>) -> Result<u64> {
+        let cutoff = now - chrono::Duration::days(1);
+        with_writer!(self, pool => {
+            let mut tx = pool.begin().await?;
+            let tokens = sqlx::query("DELETE FROM refresh_tokens WHERE expires_at < $1")
+                .bind(cutoff)
+                .execute(&mut *tx)
+                .await?
+                .rows_affected();
+            sqlx::query(
+                "DELETE FROM sessions WHERE created_at < $1 AND NOT EXISTS \
+                 (SELECT 1 FROM refresh_tokens r WHERE r.family_id = sessions.id)",
+            )
+            .bind(cutoff)
+            .execute(&mut *tx)
+            .await?;
+            tx.commit().await?;
+            Ok(tokens)
+        })
+    }
+}
