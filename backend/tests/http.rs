@@ -838,3 +838,55 @@ both_databases!(
     invite_only_registration,
     operations_endpoints_answer,
 );
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn shutdown_finishes_the_requests_in_flight() {
+    let app = TestApp::new(TestDb::sqlite().await).await;
+    let server = TestServer::start(app.state.clone()).await;
+    let token = server.user("ada").await;
+    // ~0.9 MB of Python: analysing it takes a while
+    let code = "def f(x):\n    if x and not x:\n        return eval(x)\n".repeat(18_000);
+    let client = server.client.clone();
+    let url = server.url("/api/v1/analyze");
+    // the client reads the whole answer (a few MB) while the server is stopping
+    let in_flight = tokio::spawn(async move {
+        let response = client
+            .post(url)
+            .bearer_auth(token)
+            .json(&json!({"language": "python", "code": code}))
+            .send()
+            .await?;
+        let status = response.status().as_u16();
+        Ok::<_, reqwest::Error>((status, response.json::<Value>().await?))
+    });
+    // stop once the analysis is running (it holds one of the analysis slots)
+    let slots = app.state.analysis_permits.available_permits();
+    let started = std::time::Instant::now();
+    while app.state.analysis_permits.available_permits() == slots {
+        assert!(
+            started.elapsed() < Duration::from_secs(20),
+            "the analysis never started"
+        );
+        tokio::time::sleep(Duration::from_millis(5)).await;
+    }
+    let base = server.base.clone();
+    tokio::time::timeout(Duration::from_secs(60), server.stop())
+        .await
+        .expect("the server stops once the request is answered");
+    let (status, report) = in_flight
+        .await
+        .unwrap()
+        .expect("the request in flight was answered");
+    assert_eq!(status, 200);
+    assert_eq!(report["summary"]["functions"], 18_000);
+    // and the server no longer answers
+    let after = tokio::time::timeout(
+        Duration::from_secs(2),
+        reqwest::get(format!("{base}/healthz")),
+    )
+    .await;
+    assert!(
+        !matches!(after, Ok(Ok(_))),
+        "still answering after the stop"
+    );
+}
